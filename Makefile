@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# DIGLIM - the driver: build the DIGLIM kernel, boot it under QEMU with a
+# software TPM, run the tests, export the patch series.
+#
+#   make run            boot the DIGLIM kernel (debug flavour) with swtpm:
+#                       an interactive root shell, or CMD='...' to run one
+#   make check          build everything, run every KUnit suite and kselftest
+#                       in the VM, end with "N passed, N failed, N skipped"
+#   make help           everything else
+#
+# Variables: BUILD (build directory, default ./build), KSRC (use this kernel
+# tree instead of /usr/src/linux-source-6.12.tar.xz), FLAVOUR (debug|bench),
+# KVM (auto|0|1), JOBS, CMD, TIMEOUT, APPEND, POLICY.
+
+REPO      := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
+BUILD     ?= $(REPO)/build
+override BUILD := $(abspath $(BUILD))
+KSRC      ?=
+KTAR      ?= /usr/src/linux-source-6.12.tar.xz
+FLAVOUR   ?= debug
+JOBS      ?= $(shell nproc)
+KVM       ?= auto
+TIMEOUT   ?= 1200
+CMD       ?=
+APPEND    ?=
+POLICY    ?=
+
+T         := $(REPO)/tools/testing/diglim
+OBJ       := $(BUILD)/obj-$(FLAVOUR)
+BZIMAGE   := $(OBJ)/arch/x86/boot/bzImage
+KSELFTEST := $(BUILD)/kselftest-$(FLAVOUR)/install
+
+export REPO BUILD KSRC KTAR FLAVOUR JOBS KVM
+
+.PHONY: help deps kernel selftests run check patches clean distclean
+
+help:
+	@echo 'DIGLIM: the Digest Lists Integrity Module, built and tested under QEMU'
+	@echo
+	@echo '  make run          boot the DIGLIM kernel with a TPM 2.0 (swtpm): root shell'
+	@echo "  make run CMD='…'  run a command in the guest and power off (its exit status)"
+	@echo '  make check        the whole test suite (KUnit + kselftests in the VM)'
+	@echo '  make kernel       unpack, patch, configure and build the kernel'
+	@echo '  make selftests    build tools/testing/selftests/diglim'
+	@echo '  make patches      export the series (git format-patch) + checkpatch'
+	@echo '  make deps         install the Debian packages the project needs'
+	@echo '  make clean        remove the kernel objects (keeps the unpacked tree)'
+	@echo '  make distclean    remove the whole build directory'
+	@echo
+	@echo 'Variables: KSRC=<kernel tree>  BUILD=<dir>  FLAVOUR=debug|bench  KVM=auto|0|1'
+	@echo '           TIMEOUT=<s>  APPEND=<kernel args>  POLICY=<IMA policy file>'
+
+deps:
+	@$(T)/deps.sh
+
+$(BUILD)/.deps-ok: $(T)/deps.sh
+	@$(T)/deps.sh
+	@mkdir -p $(BUILD) && touch $@
+
+# The kernel build is cheap to re-run: the tree is unpacked once, the series
+# re-applied only when it changes, and kbuild rebuilds incrementally.
+kernel: $(BUILD)/.deps-ok
+	@$(T)/kbuild.sh build
+
+selftests: kernel
+	@$(T)/kbuild.sh selftests
+
+run: kernel
+	@$(T)/vm.sh --kernel $(BZIMAGE) --timeout $(TIMEOUT) \
+		$(if $(POLICY),--ima-policy $(POLICY)) \
+		$(if $(APPEND),--append "$(APPEND)") \
+		$(if $(CMD),-- '$(subst ','\'',$(CMD))')
+
+check: selftests
+	@$(T)/check.sh --kernel $(BZIMAGE) --kselftests $(KSELFTEST) \
+		--timeout $(TIMEOUT)
+
+patches: $(BUILD)/.deps-ok
+	@$(T)/kbuild.sh src
+	@$(T)/export-patches.sh
+
+clean:
+	rm -rf $(BUILD)/obj-* $(BUILD)/kselftest-* $(BUILD)/logs
+
+distclean:
+	rm -rf $(BUILD)

@@ -1,0 +1,36 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# DIGLIM - "make check": boot the debug kernel with swtpm, run every KUnit
+# suite (at boot) and every kselftest, scan the console for splats, print a
+# per-test summary and "N passed, N failed, N skipped".
+set -uo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+KERNEL= KS= TIMEOUT=1800
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) KERNEL=$2; shift 2 ;;
+	--kselftests) KS=$2; shift 2 ;;
+	--timeout) TIMEOUT=$2; shift 2 ;;
+	*) echo "check: unknown option $1" >&2; exit 2 ;;
+	esac
+done
+BUILD=${BUILD:?}
+RES=$BUILD/check-results
+LOG=$BUILD/logs/check-$(date +%Y%m%d-%H%M%S).log
+rm -rf "$RES"
+mkdir -p "$RES" "$BUILD/logs"
+
+echo "check: booting the debug kernel; console log: $LOG"
+start=$(date +%s)
+"$HERE/vm.sh" --kernel "$KERNEL" --kunit --quiet --timeout "$TIMEOUT" \
+	--out "$RES" --log "$LOG" \
+	--append "${CHECK_APPEND:-}" \
+	-- "sh $HERE/guest-check.sh $KS"
+vmrc=$?
+ln -sfn "$LOG" "$BUILD/logs/check-latest.log"
+echo "check: VM finished with status $vmrc after $(( $(date +%s) - start ))s"
+
+python3 "$HERE/report.py" --results "$RES" --console "$LOG" \
+	--kselftests "$KS" --vm-status "$vmrc"

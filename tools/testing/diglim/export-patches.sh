@@ -1,0 +1,85 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# DIGLIM - "make patches": export the series, with the new files folded into
+# the commits that patches/series assigns them to, as git format-patch output
+# against the pristine base, then run checkpatch.pl --strict over it and check
+# that it applies with git am to a fresh checkout of the base.
+set -euo pipefail
+
+REPO=${REPO:?}
+BUILD=${BUILD:?}
+SRC=$BUILD/linux
+W=$BUILD/export/tree
+OUTDIR=$BUILD/patches
+
+die() { echo "patches: error: $*" >&2; exit 1; }
+
+rm -rf "$BUILD/export" "$OUTDIR"
+mkdir -p "$BUILD/export"
+git clone -q --shared --no-checkout "$SRC" "$W"
+git -C "$W" checkout -q -b diglim pristine
+export GIT_AUTHOR_NAME="DIGLIM developers" GIT_AUTHOR_EMAIL=diglim@lists.linux.dev
+export GIT_COMMITTER_NAME="$GIT_AUTHOR_NAME" GIT_COMMITTER_EMAIL="$GIT_AUTHOR_EMAIL"
+
+grep -v '^#' "$REPO/patches/series" | awk 'NF' | while read -r patch paths; do
+	case "$patch" in
+	*.patch) git -C "$W" am -q "$REPO/patches/$patch" || die "$patch does not apply" ;;
+	*.msg) ;;
+	*) die "bad series line: $patch" ;;
+	esac
+	[ -n "$paths" ] || continue
+	for p in $paths; do
+		[ -e "$REPO/$p" ] || die "$p (named in series) does not exist"
+		mkdir -p "$W/$(dirname "$p")"
+		rm -rf "${W:?}/$p"
+		# Only what git tracks in the repository (no editor or build droppings).
+		(cd "$REPO" && git ls-files -co --exclude-standard -- "$p") |
+			while read -r f; do
+				mkdir -p "$W/$(dirname "$f")"
+				cp -a "$REPO/$f" "$W/$f"
+			done
+		git -C "$W" add -f -- "$p"
+	done
+	case "$patch" in
+	*.patch) git -C "$W" commit -q --amend --no-edit ;;
+	*.msg) git -C "$W" commit -q -s -F "$REPO/patches/$patch" ;;
+	esac
+done
+
+n=$(git -C "$W" rev-list --count pristine..diglim)
+git -C "$W" format-patch -q --cover-letter -o "$OUTDIR" pristine
+cover=$(ls "$OUTDIR"/0000-cover-letter.patch)
+python3 - "$cover" "$REPO/patches/cover-letter.txt" <<'PY'
+import sys
+cover, text = sys.argv[1], open(sys.argv[2]).read()
+subject, _, body = text.partition('\n')
+s = open(cover).read()
+s = s.replace('*** SUBJECT HERE ***', subject.strip())
+s = s.replace('*** BLURB HERE ***', body.strip('\n'))
+open(cover, 'w').write(s)
+PY
+echo "patches: $n patches + cover letter in $OUTDIR"
+
+# The series must apply with git am to a clean checkout of the base.
+rm -rf "$BUILD/export/verify"
+git clone -q --shared --no-checkout "$SRC" "$BUILD/export/verify"
+git -C "$BUILD/export/verify" checkout -q -b verify pristine
+git -C "$BUILD/export/verify" am -q $(ls "$OUTDIR"/*.patch | grep -v 0000-cover) ||
+	die "the exported series does not apply with git am"
+echo "patches: the series applies with git am to the pristine base"
+
+status=0
+for p in "$OUTDIR"/*.patch; do
+	case "$p" in *0000-cover-letter.patch) continue ;; esac
+	out=$("$SRC/scripts/checkpatch.pl" --strict --terse --no-summary \
+		--root="$W" "$p" 2>&1) || true
+	if [ -n "$out" ]; then
+		echo "checkpatch: $(basename "$p"):"
+		echo "$out" | sed 's/^/  /'
+		status=1
+	else
+		echo "checkpatch: $(basename "$p"): clean"
+	fi
+done
+exit $status

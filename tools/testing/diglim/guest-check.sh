@@ -1,0 +1,40 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# DIGLIM - test payload run inside the VM by check.sh.
+#
+# Runs every installed kselftest (one result file each, so a test that did
+# not run is visible to the host), then forces kmemleak scans and saves the
+# kernel log. Results go to /run/diglim, the writable share.
+KS=$1
+OUT=/run/diglim
+PER_TEST_TIMEOUT=${2:-900}
+
+cd "$KS" || exit 1
+while IFS=: read -r coll test; do
+	[ -n "$test" ] || continue
+	name="$coll-$test"
+	echo "diglim-check: running $coll/$test"
+	start=$(cut -d' ' -f1 /proc/uptime)
+	(cd "$KS/$coll" && timeout -k 10 "$PER_TEST_TIMEOUT" "./$test") \
+		>"$OUT/ks-$name.tap" 2>&1
+	echo $? >"$OUT/ks-$name.rc"
+	end=$(cut -d' ' -f1 /proc/uptime)
+	echo "$start $end" >"$OUT/ks-$name.time"
+	echo "diglim-check: $coll/$test exit $(cat "$OUT/ks-$name.rc")"
+done <"$KS/kselftest-list.txt"
+
+# kmemleak only reports objects that stayed unreferenced across scans older
+# than its minimum age: scan, wait, scan again.
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	echo scan >/sys/kernel/debug/kmemleak
+	sleep 6
+	echo scan >/sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak >"$OUT/kmemleak.txt"
+	echo "diglim-check: kmemleak: $(grep -c 'unreferenced object' "$OUT/kmemleak.txt") report(s)"
+else
+	echo "kmemleak not available" >"$OUT/kmemleak.unavailable"
+fi
+dmesg >"$OUT/dmesg.txt"
+echo done >"$OUT/check-complete"
+exit 0

@@ -1,0 +1,216 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# DIGLIM - prepare, configure and build the kernel out of tree.
+#
+#   kbuild.sh src      unpack the kernel once, apply patches/, link new files
+#   kbuild.sh config   tinyconfig + checked-in fragments, verify every symbol
+#   kbuild.sh build    bzImage + installed UAPI headers
+#   kbuild.sh selftests  build and install tools/testing/selftests/diglim
+#
+# Environment (set by the top-level Makefile):
+#   REPO   the DIGLIM repository          BUILD  the build directory
+#   KSRC   optional kernel tree to use    KTAR   kernel tarball (default)
+#   FLAVOUR  debug (default) or bench     JOBS   parallel jobs
+set -euo pipefail
+
+REPO=${REPO:?}
+BUILD=${BUILD:?}
+KTAR=${KTAR:-/usr/src/linux-source-6.12.tar.xz}
+KSRC=${KSRC:-}
+FLAVOUR=${FLAVOUR:-debug}
+JOBS=${JOBS:-$(nproc)}
+SRC=$BUILD/linux
+OBJ=$BUILD/obj-$FLAVOUR
+CFGDIR=$REPO/tools/testing/diglim/configs
+
+# Files and directories that DIGLIM adds to the kernel tree. They are linked,
+# not copied, so an edit in the repository is what gets built.
+NEW_PATHS=(
+	include/uapi/linux/diglim.h
+	include/linux/diglim.h
+	security/integrity/diglim
+	Documentation/security/diglim
+	Documentation/ABI/testing/securityfs-diglim
+	tools/testing/selftests/diglim
+)
+
+die() { echo "kbuild: error: $*" >&2; exit 1; }
+say() { echo "kbuild: $*"; }
+
+kmake() {
+	local cc=gcc
+	command -v ccache >/dev/null && cc="ccache gcc"
+	make -s -C "$SRC" O="$OBJ" ARCH=x86_64 CC="$cc" HOSTCC="$cc" \
+		KBUILD_BUILD_USER=diglim KBUILD_BUILD_HOST=vm \
+		-j"$JOBS" "$@"
+}
+
+src_identity() {
+	if [ -n "$KSRC" ]; then
+		echo "dir:$(cd "$KSRC" && pwd)"
+	else
+		echo "tar:$KTAR:$(stat -c %s:%Y "$KTAR")"
+	fi
+}
+
+check_ksrc() {
+	[ -d "$KSRC" ] || die "KSRC=$KSRC is not a directory"
+	[ -f "$KSRC/Makefile" ] && grep -q '^PATCHLEVEL' "$KSRC/Makefile" ||
+		die "KSRC=$KSRC does not look like a Linux source tree (no top-level Makefile with PATCHLEVEL)"
+	[ -f "$KSRC/security/integrity/Makefile" ] ||
+		die "KSRC=$KSRC has no security/integrity: not a usable kernel tree"
+	[ -f "$KSRC/include/linux/kernel_read_file.h" ] ||
+		die "KSRC=$KSRC has no include/linux/kernel_read_file.h (DIGLIM needs Linux >= 5.10)"
+}
+
+unpack() {
+	local id
+	id=$(src_identity)
+	if [ -f "$SRC/.diglim-src" ] && [ "$(cat "$SRC/.diglim-src")" = "$id" ]; then
+		return 0
+	fi
+	rm -rf "$SRC"
+	mkdir -p "$SRC"
+	if [ -n "$KSRC" ]; then
+		say "copying kernel tree from $KSRC"
+		tar -C "$KSRC" --exclude=.git --exclude='*.o' --exclude='*.cmd' \
+			-cf - . | tar -C "$SRC" -xf -
+	else
+		[ -f "$KTAR" ] || die "$KTAR not found (apt-get install linux-source-6.12, or set KSRC=)"
+		say "unpacking $KTAR"
+		tar -C "$SRC" --strip-components=1 -xf "$KTAR"
+	fi
+	# A git history with the pristine tree as its root lets "make patches"
+	# and the series be checked with git am against exactly this base.
+	say "recording the pristine tree (git)"
+	(cd "$SRC" && git init -q && git add -f -A . &&
+		git -c user.name=diglim -c user.email=diglim@localhost \
+			commit -q -m "pristine base" && git tag pristine)
+	rm -f "$SRC/.diglim-series"
+	echo "$id" >"$SRC/.diglim-src"
+}
+
+series_files() {
+	grep -v '^#' "$REPO/patches/series" | awk 'NF { print $1 }' |
+		while read -r p; do
+			case "$p" in *.patch) echo "$REPO/patches/$p" ;; esac
+		done
+}
+
+apply_series() {
+	local sum
+	sum=$(cat $(series_files) | sha256sum | cut -d' ' -f1)
+	[ -f "$SRC/.diglim-series" ] && [ "$(cat "$SRC/.diglim-series")" = "$sum" ] &&
+		return 0
+	say "applying the patch series"
+	(
+		cd "$SRC"
+		git am --abort >/dev/null 2>&1 || true
+		git reset -q --hard pristine
+		git -c user.name=diglim -c user.email=diglim@localhost \
+			am -q $(series_files) ||
+			{ git am --abort; exit 1; }
+	) || die "the patch series does not apply to $SRC"
+	echo "$sum" >"$SRC/.diglim-series"
+}
+
+link_new_files() {
+	local p
+	for p in "${NEW_PATHS[@]}"; do
+		[ -e "$REPO/$p" ] || continue
+		if [ -L "$SRC/$p" ]; then
+			[ "$(readlink "$SRC/$p")" = "$REPO/$p" ] && continue
+			rm -f "$SRC/$p"
+		elif [ -e "$SRC/$p" ]; then
+			die "$SRC/$p exists in the kernel tree: DIGLIM would shadow it"
+		fi
+		mkdir -p "$(dirname "$SRC/$p")"
+		ln -s "$REPO/$p" "$SRC/$p"
+	done
+}
+
+do_src() {
+	[ -n "$KSRC" ] && check_ksrc
+	unpack
+	apply_series
+	link_new_files
+}
+
+fragments() {
+	echo "$CFGDIR/base.config"
+	[ "$FLAVOUR" = debug ] && echo "$CFGDIR/debug.config"
+	[ "$FLAVOUR" = bench ] && echo "$CFGDIR/bench.config"
+	echo "$CFGDIR/diglim.config"
+	echo "$REPO/tools/testing/selftests/diglim/config"
+}
+
+do_config() {
+	local frags sum missing=()
+	mapfile -t frags < <(fragments | while read -r f; do [ -f "$f" ] && echo "$f"; done)
+	sum=$(cat "${frags[@]}" | sha256sum | cut -d' ' -f1)
+	mkdir -p "$OBJ"
+	if [ -f "$OBJ/.config" ] && [ -f "$OBJ/.diglim-config" ] &&
+	   [ "$(cat "$OBJ/.diglim-config")" = "$sum" ]; then
+		kmake olddefconfig >/dev/null
+		return 0
+	fi
+	say "configuring ($FLAVOUR): tinyconfig + ${frags[*]##*/}"
+	kmake tinyconfig >/dev/null
+	(cd "$OBJ" && "$SRC/scripts/kconfig/merge_config.sh" -m -O "$OBJ" \
+		"$OBJ/.config" "${frags[@]}" >/dev/null)
+	kmake olddefconfig >/dev/null
+	# merge_config.sh silently drops symbols whose dependencies are unmet:
+	# check that every requested value is what .config ended up with.
+	local line sym val
+	while read -r line; do
+		case "$line" in
+		CONFIG_*=*)
+			sym=${line%%=*}; val=${line#*=}
+			if [ "$val" = n ]; then
+				grep -q "^$sym=" "$OBJ/.config" && missing+=("$line")
+			else
+				grep -qxF "$sym=$val" "$OBJ/.config" || missing+=("$line")
+			fi
+			;;
+		esac
+	done < <(cat "${frags[@]}")
+	if [ ${#missing[@]} -gt 0 ]; then
+		echo "kbuild: error: these requested symbols did not land in $OBJ/.config:" >&2
+		printf '  %s\n' "${missing[@]}" >&2
+		rm -f "$OBJ/.diglim-config"
+		exit 1
+	fi
+	echo "$sum" >"$OBJ/.diglim-config"
+}
+
+do_build() {
+	say "building bzImage ($FLAVOUR) in $OBJ"
+	kmake bzImage
+	kmake headers >/dev/null
+	say "kernel: $OBJ/arch/x86/boot/bzImage ($(kmake -s kernelrelease))"
+}
+
+do_selftests() {
+	local out=$BUILD/kselftest-$FLAVOUR
+	say "building selftests/diglim"
+	rm -rf "$out/install"
+	make -s -C "$SRC/tools/testing/selftests" TARGETS=diglim \
+		O="$out/obj" KHDR_INCLUDES="-isystem $OBJ/usr/include" \
+		INSTALL_PATH="$out/install" install >"$out.log" 2>&1 ||
+		{ cat "$out.log" >&2; die "selftests build failed"; }
+	say "selftests: $out/install"
+}
+
+mkdir -p "$BUILD"
+exec 9>"$BUILD/.kbuild.lock"
+flock 9
+for step in "$@"; do
+	case "$step" in
+	src) do_src ;;
+	config) do_src; do_config ;;
+	build) do_src; do_config; do_build ;;
+	selftests) do_selftests ;;
+	*) die "unknown step $step" ;;
+	esac
+done
