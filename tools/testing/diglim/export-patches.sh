@@ -72,7 +72,8 @@ echo "patches: the series applies with git am to the pristine base"
 status=0
 for p in "$OUTDIR"/*.patch; do
 	case "$p" in *0000-cover-letter.patch) continue ;; esac
-	out=$("$SRC/scripts/checkpatch.pl" --strict --terse --no-summary \
+	# Debian's python3 (with python3-ply, python3-git) for spdxcheck.py.
+	out=$(PATH=/usr/bin:/bin:$PATH "$SRC/scripts/checkpatch.pl" --strict --terse --no-summary \
 		--root="$W" "$p" 2>&1) || true
 	if [ -n "$out" ]; then
 		echo "checkpatch: $(basename "$p"):"

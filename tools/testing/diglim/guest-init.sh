@@ -23,7 +23,7 @@ mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
 mkdir -p /run/diglim
-mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 diglimout /run/diglim
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=none diglimout /run/diglim
 # Writable places some tools expect.
 mount -t tmpfs tmpfs /root 2>/dev/null
 mount -t tmpfs tmpfs /var/tmp 2>/dev/null

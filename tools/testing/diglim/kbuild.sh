@@ -115,18 +115,33 @@ apply_series() {
 	echo "$sum" >"$SRC/.diglim-series"
 }
 
+# Mirror a repository path into the kernel tree with one symlink per file:
+# a symlinked directory would make "../foo.h" resolve next to the repository
+# copy instead of inside the kernel tree.
+link_one() {
+	local src=$1 dst=$2
+	if [ -L "$dst" ]; then
+		[ "$(readlink "$dst")" = "$src" ] && return 0
+		rm -f "$dst"
+	elif [ -e "$dst" ]; then
+		die "$dst exists in the kernel tree: DIGLIM would shadow it"
+	fi
+	mkdir -p "$(dirname "$dst")"
+	ln -s "$src" "$dst"
+}
+
 link_new_files() {
-	local p
+	local p f
 	for p in "${NEW_PATHS[@]}"; do
-		[ -e "$REPO/$p" ] || continue
-		if [ -L "$SRC/$p" ]; then
-			[ "$(readlink "$SRC/$p")" = "$REPO/$p" ] && continue
-			rm -f "$SRC/$p"
-		elif [ -e "$SRC/$p" ]; then
-			die "$SRC/$p exists in the kernel tree: DIGLIM would shadow it"
+		if [ -f "$REPO/$p" ]; then
+			link_one "$REPO/$p" "$SRC/$p"
+		elif [ -d "$REPO/$p" ]; then
+			[ -L "$SRC/$p" ] && rm -f "$SRC/$p"
+			# Drop links to files that no longer exist.
+			[ -d "$SRC/$p" ] && find "$SRC/$p" -xtype l -delete
+			(cd "$REPO" && find "$p" -type f ! -name '*.o' ! -name '.*.cmd' ! -name '*~') |
+				while read -r f; do link_one "$REPO/$f" "$SRC/$f"; done
 		fi
-		mkdir -p "$(dirname "$SRC/$p")"
-		ln -s "$REPO/$p" "$SRC/$p"
 	done
 }
 
