@@ -40,7 +40,10 @@ say() { echo "kbuild: $*"; }
 
 kmake() {
 	local cc=gcc
-	command -v ccache >/dev/null && cc="ccache gcc"
+	# ccache with base_dir: paths are hashed relative to the object
+	# directory, so a fresh clone in another place hits the same cache.
+	command -v ccache >/dev/null && cc="ccache gcc" &&
+		export CCACHE_BASEDIR="$BUILD"
 	make -s -C "$SRC" O="$OBJ" ARCH=x86_64 CC="$cc" HOSTCC="$cc" \
 		KBUILD_BUILD_USER=diglim KBUILD_BUILD_HOST=vm \
 		-j"$JOBS" "$@"
