@@ -15,6 +15,7 @@
 
 #include <linux/capability.h>
 #include <linux/cred.h>
+#include <linux/dcache.h>
 #include <linux/fs.h>
 #include <linux/init.h>
 #include <linux/kernel_read_file.h>
@@ -708,7 +709,16 @@ void diglim_fs_remove_list(struct diglim_list *list)
 		inode->i_private = NULL;
 		inode_unlock(inode);
 
+		/*
+		 * securityfs_remove() unlinks the file but leaves its dentry
+		 * hashed while someone holds it open: the name would still be
+		 * listed and a new list with the same name could not be
+		 * created until the last close.  Unhash it ourselves.
+		 */
+		dget(dentry);
 		securityfs_remove(dentry);
+		d_drop(dentry);
+		dput(dentry);
 		list->dentries[i] = NULL;
 	}
 }
