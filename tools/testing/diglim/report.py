@@ -34,6 +34,15 @@ SPLATS = [
 ]
 
 
+# Messages that come with a stack dump when a failure was injected on purpose.
+EXPECTED_TRACES = (
+    'FAULT_INJECTION: forcing a failure',
+    'vmalloc error: ',
+    'page allocation failure: ',
+    'kmemleak: Cannot allocate a scan area',
+)
+
+
 class Report:
     def __init__(self):
         self.rows = []
@@ -161,7 +170,8 @@ def main():
     for i, line in enumerate(console):
         # The fault-injection library dumps the stack of every failure it
         # forces on purpose: that trace is expected, not a splat.
-        if 'FAULT_INJECTION: forcing a failure' in line:
+        # So do the allocation-failure reports that follow such a failure.
+        if any(m in line for m in EXPECTED_TRACES):
             injected = i
             continue
         if 'Call Trace:' in line and i - injected < 12:
@@ -178,6 +188,9 @@ def main():
         reported.add(i)
         rep.add('FAIL', 'splat', line[:160])
 
+    # An injected failure must not have switched kmemleak off silently.
+    if any('Kernel memory leak detector disabled' in l for l in console):
+        rep.add('FAIL', 'kmemleak', 'kmemleak disabled itself during the run')
     leak = os.path.join(res, 'kmemleak.txt')
     if os.path.exists(leak):
         n = sum(1 for l in open(leak, errors='replace') if 'unreferenced object' in l)
