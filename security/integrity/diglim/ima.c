@@ -9,6 +9,7 @@
 #include <linux/bits.h>
 #include <linux/err.h>
 #include <linux/ima.h>
+#include <linux/kernel_read_file.h>
 #include <linux/minmax.h>
 #include <linux/sched.h>
 #include <linux/sizes.h>
@@ -124,9 +125,18 @@ char *diglim_ima_event_name(enum ops op, bool from_file, const char *label)
  * Whether anything is measured depends on the IMA policy, for instance
  * "measure func=CRITICAL_DATA label=diglim".
  *
+ * IMA drops a record whose template digest is already in the measurement
+ * list for the same PCR (-EEXIST, unless CONFIG_IMA_DISABLE_HTABLE): the
+ * same operation with the same label and bytes was measured before, so a
+ * verifier already holds exactly this record.  That counts as measured;
+ * otherwise deleting a list a second time, or adding it again after a
+ * deletion, would fail or lose the MEASURED action.  The verifier's
+ * replay must therefore treat the records as a set, not as a sequence of
+ * operations (see Documentation/security/diglim/remote_attestation.rst).
+ *
  * Context: Process context, may sleep.
- * Return: BIT(%COMPACT_ACTION_IMA_MEASURED) if IMA measured the data, 0
- * otherwise.
+ * Return: BIT(%COMPACT_ACTION_IMA_MEASURED) if IMA measured the data (now or
+ * before), 0 otherwise.
  */
 u8 diglim_ima_measure(const char *event_name, const void *data, size_t size)
 {
@@ -134,22 +144,34 @@ u8 diglim_ima_measure(const char *event_name, const void *data, size_t size)
 
 	ret = ima_measure_critical_data(DIGLIM_IMA_LABEL, event_name, data,
 					size, false, NULL, 0);
-	return ret == 0 ? BIT(COMPACT_ACTION_IMA_MEASURED) : 0;
+	return ret == 0 || ret == -EEXIST ? BIT(COMPACT_ACTION_IMA_MEASURED) :
+					    0;
 }
 
 /**
  * diglim_ima_file_actions - Actions IMA performed on a list file.
- * @file: The list file, after kernel_read_file() read it.
+ * @file: The list file, after kernel_read_file() read it with
+ *        %READING_DIGEST_LIST.
  *
- * Placeholder: IMA does not report yet whether it measured or appraised a
- * file read with %READING_DIGEST_LIST; the IMA patch of the series adds the
- * query and this function translates its result into
- * &enum compact_actions bits.  Until then uploads by path get no action.
+ * Translates ima_file_read_result(): measured (now or by an earlier read
+ * of the same content), appraised successfully in enforcing mode, and
+ * appraised with a signature (imasig, modsig), as seen through the IMA
+ * policy rules for func=DIGEST_LIST_CHECK.
  *
- * Context: Process context.
+ * Context: Process context, may sleep.
  * Return: Bit mask of &enum compact_actions.
  */
 u8 diglim_ima_file_actions(struct file *file)
 {
-	return 0;
+	unsigned int result = ima_file_read_result(file, READING_DIGEST_LIST);
+	u8 actions = 0;
+
+	if (result & IMA_RESULT_MEASURED)
+		actions |= BIT(COMPACT_ACTION_IMA_MEASURED);
+	if (result & IMA_RESULT_APPRAISED)
+		actions |= BIT(COMPACT_ACTION_IMA_APPRAISED);
+	if (result & IMA_RESULT_DIGSIG)
+		actions |= BIT(COMPACT_ACTION_IMA_APPRAISED_DIGSIG);
+
+	return actions;
 }
