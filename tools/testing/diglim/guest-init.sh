@@ -16,7 +16,6 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t securityfs securityfs /sys/kernel/security
 mount -t debugfs debugfs /sys/kernel/debug
-mount -t tmpfs -o mode=1777 tmpfs /tmp
 mount -t tmpfs -o mode=755 tmpfs /run
 mountpoint -q /dev || mount -t devtmpfs devtmpfs /dev
 mkdir -p /dev/pts /dev/shm
@@ -24,9 +23,29 @@ mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
 mkdir -p /run/diglim
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=none diglimout /run/diglim
-# Writable places some tools expect.
-mount -t tmpfs tmpfs /root 2>/dev/null
-mount -t tmpfs tmpfs /var/tmp 2>/dev/null
+
+# Writable places the tests and tools expect: /tmp, /root and /var/tmp
+# become tmpfs. The repository and the build directory may live below one
+# of them on the host (a CI clone in /tmp, say): keep those visible by
+# binding them back from the host's copy of the directory.
+overlay_tmpfs() {
+	dir=$1 mode=$2
+	saved=/run/host$(echo "$dir" | tr / -)
+	mkdir -p "$saved"
+	mount --bind "$dir" "$saved"
+	mount -t tmpfs -o mode="$mode" tmpfs "$dir"
+	while read -r keep; do
+		case "$keep" in
+		"$dir"/*)
+			mkdir -p "$keep"
+			mount --bind "$saved/${keep#"$dir"/}" "$keep"
+			;;
+		esac
+	done </run/diglim/keep
+}
+overlay_tmpfs /tmp 1777
+overlay_tmpfs /root 700
+overlay_tmpfs /var/tmp 1777
 hostname diglim-vm 2>/dev/null
 export TMPDIR=/tmp HOME=/tmp
 

@@ -80,6 +80,9 @@ else
 fi
 [ -n "$POLICY" ] && cp "$POLICY" "$T/out/ima-policy"
 echo "$(id -u) $(id -g)" >"$T/out/owner"
+# Host paths the guest must see even below the directories it turns into
+# tmpfs (/tmp, /root, /var/tmp): the repository and the build directory.
+printf '%s\n' "$(cd "$HERE/../../.." && pwd)" "$(cd "$BUILD" && pwd)" >"$T/out/keep"
 
 swtpm socket --tpm2 --tpmstate dir="$T/tpm" \
 	--ctrl type=unixio,path="$T/swtpm.sock" \
