@@ -42,10 +42,6 @@
 #define __maybe_unused __attribute__((__unused__))
 #endif
 
-#ifndef __printf
-#define __printf(a, b) __attribute__((format(printf, a, b)))
-#endif
-
 #define SECURITYFS_DIR "/sys/kernel/security"
 #define DIGLIM_DIR SECURITYFS_DIR "/integrity/diglim"
 #define DIGLIM_ADD_PATH DIGLIM_DIR "/digest_list_add"
