@@ -122,6 +122,9 @@ cmdline="$cmdline rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loo
 # tens of seconds (AE_AML_LOOP_TIMEOUT, RCU stalls); the BIOS PIRQ table works.
 cmdline="$cmdline init=$HERE/guest-init.sh panic=-1 printk.devkmsg=on pci=noacpi"
 [ $KUNIT = 1 ] || cmdline="$cmdline kunit.enable=0"
+# An interactive shell should not drown in boot messages; warnings still
+# reach the console.
+[ $INTERACTIVE = 1 ] && cmdline="$cmdline quiet"
 cmdline="$cmdline $APPEND"
 
 serial="-serial mon:stdio"
