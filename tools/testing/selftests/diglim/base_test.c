@@ -22,14 +22,8 @@ FIXTURE(base)
 
 FIXTURE_SETUP(base)
 {
-	if (!diglim_available())
-		SKIP(return, "DIGLIM is not available");
-	if (geteuid())
-		SKIP(return, "must run as root");
-	ASSERT_EQ(0, clear_label());
-	memcpy(self->dir, TMP_TEMPLATE, sizeof(TMP_TEMPLATE));
-	ASSERT_NE(NULL, mkdtemp(self->dir));
-	ASSERT_EQ(0, names_get(&self->baseline));
+	if (!setup_test_dir(_metadata, self->dir, &self->baseline))
+		return;
 	detect_list_algo(_metadata);
 }
 

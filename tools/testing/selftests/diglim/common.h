@@ -1067,6 +1067,27 @@ static bool __maybe_unused diglim_available(void)
 	return !access(DIGLIM_DIR, F_OK);
 }
 
+/*
+ * Common start of the fixtures: skips unless DIGLIM is there and we are root,
+ * clears the label, makes a private directory in @dir (TMP_TEMPLATE sized)
+ * and records in @baseline the digest_lists_loaded/ listing that tests
+ * compare against.  Returns false when the test was skipped.
+ */
+static bool __maybe_unused setup_test_dir(struct __test_metadata *const _metadata,
+					  char *const dir,
+					  struct dbuf *const baseline)
+{
+	if (!diglim_available())
+		SKIP(return false, "DIGLIM is not available");
+	if (geteuid())
+		SKIP(return false, "must run as root");
+	ASSERT_EQ(0, clear_label());
+	memcpy(dir, TMP_TEMPLATE, sizeof(TMP_TEMPLATE));
+	ASSERT_NE(NULL, mkdtemp(dir));
+	ASSERT_EQ(0, names_get(baseline));
+	return true;
+}
+
 static int __maybe_unused rm_one(const char *const path,
 				 const struct stat *const sb, const int type,
 				 struct FTW *const ftw)

@@ -198,14 +198,8 @@ static void model_setup(struct __test_metadata *const _metadata,
 {
 	unsigned int a, p;
 
-	if (!diglim_available())
-		SKIP(return, "DIGLIM is not available");
-	if (geteuid())
-		SKIP(return, "must run as root");
-	ASSERT_EQ(0, clear_label());
-	memcpy(self->dir, TMP_TEMPLATE, sizeof(TMP_TEMPLATE));
-	ASSERT_NE(NULL, mkdtemp(self->dir));
-	ASSERT_EQ(0, names_get(&self->baseline));
+	if (!setup_test_dir(_metadata, self->dir, &self->baseline))
+		return;
 	ASSERT_EQ(0, counts_get(&self->base_counts));
 	detect_list_algo(_metadata);
 
