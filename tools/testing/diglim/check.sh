@@ -7,6 +7,7 @@
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=${REPO:-$(cd "$HERE/../../.." && pwd)}
 KERNEL= KS= TIMEOUT=1800
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -22,12 +23,26 @@ LOG=$BUILD/logs/check-$(date +%Y%m%d-%H%M%S).log
 rm -rf "$RES"
 mkdir -p "$RES" "$BUILD/logs"
 
+# host_step NAME CMD...: a test that runs on the host, before the VM. Its
+# standard output (TAP: "ok N name" / "not ok N name") goes to
+# $RES/host-NAME.tap and its exit status to $RES/host-NAME.rc; report.py
+# counts every result line, and a non-zero status without a failed line.
+host_step() {
+	name=$1
+	shift
+	echo "check: host step $name"
+	"$@" >"$RES/host-$name.tap" 2>"$RES/host-$name.err"
+	echo $? >"$RES/host-$name.rc"
+}
+
+# Host steps (keep them short: make check is the edit-test loop).
+
 echo "check: booting the debug kernel; console log: $LOG"
 start=$(date +%s)
 "$HERE/vm.sh" --kernel "$KERNEL" --kunit --quiet --timeout "$TIMEOUT" \
 	--out "$RES" --log "$LOG" \
 	--append "${CHECK_APPEND:-}" \
-	-- "sh $HERE/guest-check.sh $KS"
+	-- "DIGLIM_REPO=$REPO DIGLIM_BUILD=$BUILD sh $HERE/guest-check.sh $KS"
 vmrc=$?
 ln -sfn "$LOG" "$BUILD/logs/check-latest.log"
 echo "check: VM finished with status $vmrc after $(( $(date +%s) - start ))s"

@@ -9,6 +9,20 @@
 KS=$1
 OUT=/run/diglim
 PER_TEST_TIMEOUT=${2:-900}
+export DIGLIM_REPO DIGLIM_BUILD
+
+# vm_step NAME CMD...: a test run in the guest after the kselftests, with
+# $DIGLIM_REPO and $DIGLIM_BUILD set; TAP on standard output goes to
+# $OUT/vm-NAME.tap, the exit status to $OUT/vm-NAME.rc (see report.py).
+vm_step() {
+	name=$1
+	shift
+	echo "diglim-check: running $name"
+	(cd /tmp && timeout -k 10 "$PER_TEST_TIMEOUT" "$@") \
+		>"$OUT/vm-$name.tap" 2>"$OUT/vm-$name.err"
+	echo $? >"$OUT/vm-$name.rc"
+	echo "diglim-check: $name exit $(cat "$OUT/vm-$name.rc")"
+}
 
 cd "$KS" || exit 1
 while IFS=: read -r coll test; do
@@ -23,6 +37,8 @@ while IFS=: read -r coll test; do
 	echo "$start $end" >"$OUT/ks-$name.time"
 	echo "diglim-check: $coll/$test exit $(cat "$OUT/ks-$name.rc")"
 done <"$KS/kselftest-list.txt"
+
+# Guest steps.
 
 # kmemleak only reports objects that stayed unreferenced across scans older
 # than its minimum age: scan, wait, scan again.

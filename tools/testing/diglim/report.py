@@ -164,6 +164,30 @@ def main():
         if seen == 0 and plan is None:
             rep.add('FAIL', prefix, 'no TAP output')
 
+    # Steps run on the host before the VM, and in the guest after the
+    # kselftests: TAP on their standard output, an exit status beside it.
+    for kind in ('host', 'vm'):
+        for tap in sorted(f for f in os.listdir(res)
+                          if f.startswith(kind + '-') and f.endswith('.tap')):
+            step = tap[len(kind) + 1:-len('.tap')]
+            prefix = '%s/%s' % (kind, step)
+            base = os.path.join(res, tap[:-len('.tap')])
+            try:
+                rc = int(open(base + '.rc').read().strip())
+            except (OSError, ValueError):
+                rep.add('FAIL', prefix, 'no exit status (killed?)')
+                continue
+            plan, seen, failed = parse_tap_file(base + '.tap', prefix, rep)
+            if rc == 4 and seen == 0:
+                rep.add('SKIP', prefix, 'whole step skipped')
+                continue
+            if plan is not None and seen < plan:
+                rep.add('FAIL', prefix, '%d of %d results missing' % (plan - seen, plan))
+            if rc != 0 and failed == 0:
+                rep.add('FAIL', prefix, 'exit status %d, see %s.err' % (rc, base))
+            if seen == 0 and rc == 0:
+                rep.add('FAIL', prefix, 'no TAP output')
+
     # Splats anywhere in the console log.
     splats = []
     injected = -100
