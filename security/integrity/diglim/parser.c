@@ -137,7 +137,7 @@ int diglim_parse_list(const void *data, size_t size, size_t *nr_digests)
 int diglim_strip_appended_sig(const void *data, size_t *size)
 {
 	const size_t magic_len = sizeof(MODULE_SIG_STRING) - 1;
-	const struct module_signature *ms;
+	struct module_signature ms;
 	size_t len = *size;
 	u32 sig_len;
 
@@ -146,12 +146,13 @@ int diglim_strip_appended_sig(const void *data, size_t *size)
 		return 0;
 
 	len -= magic_len;
-	if (len < sizeof(*ms))
+	if (len < sizeof(ms))
 		return -EINVAL;
 
-	len -= sizeof(*ms);
-	ms = data + len;
-	sig_len = be32_to_cpu(ms->sig_len);
+	/* The descriptor may sit at any offset: copy, do not dereference. */
+	len -= sizeof(ms);
+	memcpy(&ms, data + len, sizeof(ms));
+	sig_len = be32_to_cpu(ms.sig_len);
 	if (sig_len > len)
 		return -EINVAL;
 

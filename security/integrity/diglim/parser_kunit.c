@@ -355,6 +355,16 @@ static const struct sig_case sig_cases[] = {
 		.stripped = true,
 	},
 	{
+		/*
+		 * Found by fuzzing: the descriptor was read in place, a
+		 * misaligned access (48 + 11 bytes precede it).
+		 */
+		.desc = "descriptor at an unaligned offset",
+		.list = true, .sig_bytes = 11, .sig_len = 11,
+		.desc_present = true, .magic = true,
+		.stripped = true,
+	},
+	{
 		.desc = "trailer longer than the file",
 		.list = true, .sig_bytes = 10, .sig_len = 100,
 		.desc_present = true, .magic = true,
