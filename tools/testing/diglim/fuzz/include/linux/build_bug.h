@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* DIGLIM fuzz shim - compile-time assertions, checked by the host compiler. */
+#ifndef _FUZZ_SHIM_LINUX_BUILD_BUG_H
+#define _FUZZ_SHIM_LINUX_BUILD_BUG_H
+
+#define BUILD_BUG_ON(cond)	_Static_assert(!(cond), "BUILD_BUG_ON(" #cond ")")
+
+#endif /* _FUZZ_SHIM_LINUX_BUILD_BUG_H */
