@@ -8,6 +8,7 @@
 
 #include <crypto/hash_info.h>
 #include <linux/errno.h>
+#include <linux/init.h>
 #include <linux/types.h>
 #include <uapi/linux/diglim.h>
 
@@ -36,6 +37,8 @@
 int diglim_digest_get_info(const u8 *digest, enum hash_algo algo,
 			   enum compact_types type, u16 *modifiers, u8 *actions);
 
+void __init diglim_load_lists(void);
+
 #else /* CONFIG_DIGLIM */
 
 static inline int diglim_digest_get_info(const u8 *digest,
@@ -44,6 +47,10 @@ static inline int diglim_digest_get_info(const u8 *digest,
 					 u16 *modifiers, u8 *actions)
 {
 	return -ENOENT;
+}
+
+static inline void diglim_load_lists(void)
+{
 }
 
 #endif /* CONFIG_DIGLIM */

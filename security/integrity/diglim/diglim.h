@@ -353,6 +353,7 @@ u8 diglim_ima_file_actions(struct file *file);
 /* fs.c */
 
 int diglim_fs_add_list(struct diglim_store *store, struct diglim_list *list);
+int diglim_add_path(const char *name);
 void diglim_fs_remove_list(struct diglim_list *list);
 
 /* fault.c */

@@ -174,6 +174,24 @@ out_fput:
 	return err;
 }
 
+/**
+ * diglim_add_path - Add the list in a file, as a write of its path would.
+ * @name: Absolute path of the list file.
+ *
+ * Used by the boot-time loader: the file is opened with the credentials of
+ * the caller, read through kernel_read_file() (READING_DIGEST_LIST, so IMA
+ * measures and appraises it) and labelled with its final path component.
+ *
+ * Context: Process context; takes the store mutex.
+ * Return: 0 or the -errno a write of @name to digest_list_add would return.
+ */
+int diglim_add_path(const char *name)
+{
+	struct diglim_request req = { .op = DIGEST_LIST_ADD };
+
+	return upload_file(&req, name);
+}
+
 static int upload_path(struct diglim_request *req, const char __user *ubuf,
 		       size_t count)
 {

@@ -35,13 +35,19 @@ host_step() {
 	echo $? >"$RES/host-$name.rc"
 }
 
+# The boot-time loader test: the kernel adds the lists of this directory
+# before init runs (diglim.lists_dir=), the first guest step checks them.
+BOOT_LISTS=$BUILD/boot-lists
+DIGLIM_BUILD=$BUILD "$HERE/boot-lists.sh" prepare "$BOOT_LISTS" ||
+	echo "check: preparing $BOOT_LISTS failed"
+
 # Host steps (keep them short: make check is the edit-test loop).
 
 echo "check: booting the debug kernel; console log: $LOG"
 start=$(date +%s)
 "$HERE/vm.sh" --kernel "$KERNEL" --kunit --quiet --timeout "$TIMEOUT" \
 	--out "$RES" --log "$LOG" \
-	--append "${CHECK_APPEND:-}" \
+	--append "diglim.lists_dir=$BOOT_LISTS ${CHECK_APPEND:-}" \
 	-- "DIGLIM_REPO=$REPO DIGLIM_BUILD=$BUILD sh $HERE/guest-check.sh $KS"
 vmrc=$?
 ln -sfn "$LOG" "$BUILD/logs/check-latest.log"

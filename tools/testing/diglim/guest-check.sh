@@ -24,6 +24,11 @@ vm_step() {
 	echo "diglim-check: $name exit $(cat "$OUT/vm-$name.rc")"
 }
 
+# First, before anything changes the store: what the boot-time loader
+# added (check.sh booted with diglim.lists_dir=); it then deletes the lists.
+vm_step boot-lists sh "$DIGLIM_REPO/tools/testing/diglim/boot-lists.sh" \
+	test "$DIGLIM_BUILD/boot-lists"
+
 cd "$KS" || exit 1
 while IFS=: read -r coll test; do
 	[ -n "$test" ] || continue
