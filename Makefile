@@ -41,6 +41,7 @@ help:
 	@echo '  make run          boot the DIGLIM kernel with a TPM 2.0 (swtpm): root shell'
 	@echo "  make run CMD='…'  run a command in the guest and power off (its exit status)"
 	@echo '  make check        the whole test suite (KUnit + kselftests in the VM)'
+	@echo '  make stress       the concurrency stress kselftest alone, STRESS_SECONDS (300)'
 	@echo '  make kernel       unpack, patch, configure and build the kernel'
 	@echo '  make selftests    build tools/testing/selftests/diglim'
 	@echo '  make patches      export the series (git format-patch) + checkpatch'
@@ -75,6 +76,15 @@ run: kernel
 check: selftests
 	@$(T)/check.sh --kernel $(BZIMAGE) --kselftests $(KSELFTEST) \
 		--timeout $(TIMEOUT)
+
+# A long run of the stress kselftest on the debug kernel (make check runs
+# it for a few seconds).
+STRESS_SECONDS ?= 300
+
+.PHONY: stress
+stress: selftests
+	@DIGLIM_STRESS_SECONDS=$(STRESS_SECONDS) $(T)/stress.sh \
+		--kernel $(BZIMAGE) --kselftests $(KSELFTEST)
 
 patches: $(BUILD)/.deps-ok
 	@$(T)/kbuild.sh src
