@@ -42,6 +42,7 @@ help:
 	@echo "  make run CMD='…'  run a command in the guest and power off (its exit status)"
 	@echo '  make check        the whole test suite (KUnit + kselftests in the VM)'
 	@echo '  make stress       the concurrency stress kselftest alone, STRESS_SECONDS (300)'
+	@echo '  make fuzz         the list parser under libFuzzer+ASan+UBSan, FUZZ_SECONDS (300)'
 	@echo '  make kernel       unpack, patch, configure and build the kernel'
 	@echo '  make selftests    build tools/testing/selftests/diglim'
 	@echo '  make patches      export the series (git format-patch) + checkpatch'
@@ -85,6 +86,14 @@ STRESS_SECONDS ?= 300
 stress: selftests
 	@DIGLIM_STRESS_SECONDS=$(STRESS_SECONDS) $(T)/stress.sh \
 		--kernel $(BZIMAGE) --kselftests $(KSELFTEST)
+
+# The list parser under libFuzzer on the host (make check runs it briefly).
+FUZZ_SECONDS ?= 300
+
+.PHONY: fuzz
+fuzz: $(BUILD)/.deps-ok
+	@$(T)/kbuild.sh src
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) $(T)/fuzz/fuzz.sh
 
 patches: $(BUILD)/.deps-ok
 	@$(T)/kbuild.sh src

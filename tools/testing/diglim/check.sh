@@ -42,6 +42,9 @@ DIGLIM_BUILD=$BUILD "$HERE/boot-lists.sh" prepare "$BOOT_LISTS" ||
 	echo "check: preparing $BOOT_LISTS failed"
 
 # Host steps (keep them short: make check is the edit-test loop).
+# The parser under libFuzzer, a short run; make fuzz runs it longer.
+host_step fuzz "$REPO/tools/testing/diglim/fuzz/fuzz.sh" \
+	--seconds "${CHECK_FUZZ_SECONDS:-24}"
 
 echo "check: booting the debug kernel; console log: $LOG"
 start=$(date +%s)
