@@ -1,0 +1,765 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * diglim-gen - generate DIGLIM compact digest lists from files, manifests,
+ * Debian and RPM packages, and convert lists of older tools.
+ */
+
+#include <ctype.h>
+#include <dirent.h>
+#include <endian.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gen.h"
+
+/**
+ * struct strv - A growable array of strings.
+ * @v: Strings (owned).
+ * @n: Number of strings.
+ * @cap: Allocated slots.
+ */
+struct strv {
+	char **v;
+	size_t n;
+	size_t cap;
+};
+
+static void strv_add(struct strv *sv, char *s)
+{
+	if (sv->n == sv->cap) {
+		sv->cap = sv->cap ? sv->cap * 2 : 64;
+		sv->v = xrealloc(sv->v, sv->cap * sizeof(*sv->v));
+	}
+	sv->v[sv->n++] = s;
+}
+
+static void strv_free(struct strv *sv)
+{
+	while (sv->n)
+		free(sv->v[--sv->n]);
+	free(sv->v);
+	sv->v = NULL;
+	sv->cap = 0;
+}
+
+/* Byte order, independent of the locale: the output must not depend on it. */
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void strv_sort(struct strv *sv)
+{
+	if (sv->n)
+		qsort(sv->v, sv->n, sizeof(*sv->v), cmp_str);
+}
+
+static char *path_join(const char *dir, const char *name)
+{
+	size_t len = strlen(dir);
+	char *p = xmalloc(len + strlen(name) + 2);
+
+	sprintf(p, "%s%s%s", dir, len && dir[len - 1] == '/' ? "" : "/",
+		name);
+	return p;
+}
+
+static const char *mode_kind(mode_t mode)
+{
+	if (S_ISLNK(mode))
+		return "symbolic link";
+	if (S_ISFIFO(mode))
+		return "FIFO";
+	if (S_ISSOCK(mode))
+		return "socket";
+	if (S_ISCHR(mode))
+		return "character device";
+	if (S_ISBLK(mode))
+		return "block device";
+	return "special file";
+}
+
+static int walk(const char *path, struct strv *files);
+
+static int walk_dir(const char *path, struct strv *files)
+{
+	struct dirent *de;
+	int err = 0;
+	DIR *d;
+
+	d = opendir(path);
+	if (!d) {
+		err = -errno;
+		err_msg("%s: %s", path, strerror(errno));
+		return err;
+	}
+	for (;;) {
+		char *child;
+
+		errno = 0;
+		de = readdir(d);
+		if (!de) {
+			if (errno) {
+				err = -errno;
+				err_msg("%s: %s", path, strerror(errno));
+			}
+			break;
+		}
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		child = path_join(path, de->d_name);
+		err = walk(child, files);
+		free(child);
+		if (err)
+			break;
+	}
+	closedir(d);
+	return err;
+}
+
+/*
+ * Collects the regular files at or below @path. Symbolic links are never
+ * followed (so link loops cannot make us spin) and special files are
+ * skipped; both are reported with -v.
+ */
+static int walk(const char *path, struct strv *files)
+{
+	struct stat st;
+
+	if (lstat(path, &st)) {
+		err_msg("%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	if (S_ISREG(st.st_mode)) {
+		strv_add(files, xstrdup(path));
+		return 0;
+	}
+	if (S_ISDIR(st.st_mode))
+		return walk_dir(path, files);
+
+	info_msg("%s: skipping %s", path, mode_kind(st.st_mode));
+	return 0;
+}
+
+/* Operands must be regular files or directories. */
+static int collect_operand(const char *path, struct strv *files)
+{
+	struct stat st;
+
+	if (lstat(path, &st)) {
+		err_msg("%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+		err_msg("%s: is a %s, not a regular file or directory (not followed)",
+			path, mode_kind(st.st_mode));
+		return -EINVAL;
+	}
+	return walk(path, files);
+}
+
+static int hash_files(const struct strv *files, struct block *blk)
+{
+	unsigned char digest[MAX_DIGEST_SIZE];
+	size_t i;
+	int err;
+
+	for (i = 0; i < files->n; i++) {
+		err = hash_path(files->v[i], blk->algo, digest);
+		if (err)
+			return err;
+		block_add(blk, digest);
+	}
+	return 0;
+}
+
+/* Writes the blocks as one list; a list with no digest at all is refused. */
+static int write_list(const char *out, struct block *blocks, int nblocks,
+		      unsigned long *ndigests, unsigned long *nbytes)
+{
+	struct buf list = { 0 };
+	unsigned long n = 0;
+	int i, err;
+
+	for (i = 0; i < nblocks; i++) {
+		n += block_count(&blocks[i]);
+		block_emit(&blocks[i], &list);
+	}
+	if (!n) {
+		err_msg("%s: no digests, no list written", out);
+		buf_free(&list);
+		return -ENODATA;
+	}
+	if (list.len > MAX_LIST_SIZE) {
+		err_msg("%s: list of %zu bytes is too large for the kernel",
+			out, list.len);
+		buf_free(&list);
+		return -EFBIG;
+	}
+	err = write_atomic(out, list.data, list.len);
+	if (!err) {
+		info_msg("%s: %lu digests, %zu bytes", out, n, list.len);
+		if (ndigests)
+			*ndigests += n;
+		if (nbytes)
+			*nbytes += list.len;
+	}
+	buf_free(&list);
+	return err;
+}
+
+static int cmd_files(const struct gen_opts *o, int argc, char **argv)
+{
+	struct strv files = { 0 };
+	struct block blk;
+	int i, err = 0;
+
+	if (!o->out || !argc) {
+		err_msg("files: -o OUT and at least one PATH are required");
+		return 2;
+	}
+	for (i = 0; i < argc && !err; i++)
+		err = collect_operand(argv[i], &files);
+	strv_sort(&files);
+
+	block_init(&blk, o->type, o->modifiers, o->algo);
+	if (!err)
+		err = hash_files(&files, &blk);
+	if (!err)
+		err = write_list(o->out, &blk, 1, NULL, NULL);
+
+	buf_free(&blk.digests);
+	strv_free(&files);
+	return err ? 1 : 0;
+}
+
+/* Maps a coreutils --tag name (SHA256, SHA3-256, MD5, ...) to an algo. */
+static const struct algo *tag_algo(const char *tag)
+{
+	char name[32];
+	size_t i;
+
+	if (strlen(tag) >= sizeof(name))
+		return NULL;
+	for (i = 0; tag[i]; i++)
+		name[i] = tolower((unsigned char)tag[i]);
+	name[i] = '\0';
+	return algo_by_name(name);
+}
+
+/*
+ * Parses one manifest line into an algorithm and a digest. Accepted:
+ *   <hex>  <name>   or   <hex> *<name>        (sha256sum output, -a algo)
+ *   <ALGO> (<name>) = <hex>                   (sha256sum --tag output)
+ * A leading backslash says that the name is escaped (it holds a newline or
+ * a backslash); names are not used, so it is just skipped.
+ */
+static int parse_manifest_line(char *line, const struct algo *dflt,
+			       const struct algo **algo, unsigned char *digest,
+			       const char **why)
+{
+	char *hex, *sp, *p;
+	size_t hexlen;
+
+	if (line[0] == '\\')
+		line++;
+	hex = line;
+
+	sp = strchr(line, ' ');
+	if (!sp || sp == line) {
+		*why = "malformed line";
+		return -EINVAL;
+	}
+	*algo = dflt;
+	if (sp[1] == '(') {
+		*sp = '\0';
+		*algo = tag_algo(line);
+		if (!*algo) {
+			*why = "unknown hash algorithm";
+			return -EINVAL;
+		}
+		p = strstr(sp + 2, ") = ");
+		/* The name may contain ") = ": the digest is after the last. */
+		while (p && strstr(p + 1, ") = "))
+			p = strstr(p + 1, ") = ");
+		if (!p || p == sp + 2) {
+			*why = "malformed line";
+			return -EINVAL;
+		}
+		hex = p + 4;
+		hexlen = strlen(hex);
+	} else {
+		hexlen = sp - line;
+		if ((sp[1] != ' ' && sp[1] != '*') || !sp[2]) {
+			*why = "malformed line";
+			return -EINVAL;
+		}
+	}
+	if (hexlen != 2 * (*algo)->size) {
+		*why = "wrong digest length for the algorithm";
+		return -EINVAL;
+	}
+	if (hex_decode(hex, hexlen, digest)) {
+		*why = "invalid hex digit";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Consecutive lines with the same algorithm share a block. */
+static struct block *manifest_block(struct block **blocks, int *nblocks,
+				    const struct gen_opts *o,
+				    const struct algo *algo)
+{
+	struct block *last = *nblocks ? &(*blocks)[*nblocks - 1] : NULL;
+
+	if (last && last->algo == algo)
+		return last;
+	*blocks = xrealloc(*blocks, (*nblocks + 1) * sizeof(**blocks));
+	last = &(*blocks)[(*nblocks)++];
+	block_init(last, o->type, o->modifiers, algo);
+	return last;
+}
+
+static int read_manifest(const struct gen_opts *o, FILE *f, const char *name,
+			 struct block **blocks, int *nblocks)
+{
+	unsigned char digest[MAX_DIGEST_SIZE];
+	const struct algo *algo;
+	unsigned long lineno = 0;
+	const char *why;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int err = 0;
+
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		lineno++;
+		if (len && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if ((size_t)len != strlen(line)) {
+			why = "NUL byte in line";
+			err = -EINVAL;
+		} else {
+			err = parse_manifest_line(line, o->algo, &algo,
+						  digest, &why);
+		}
+		if (err) {
+			err_msg("%s:%lu: %s", name, lineno, why);
+			break;
+		}
+		block_add(manifest_block(blocks, nblocks, o, algo), digest);
+	}
+	if (!err && ferror(f)) {
+		err_msg("%s: read error", name);
+		err = -EIO;
+	}
+	free(line);
+	return err;
+}
+
+static int cmd_manifest(const struct gen_opts *o, int argc, char **argv)
+{
+	struct block *blocks = NULL;
+	int i, nblocks = 0, err;
+	FILE *f;
+
+	if (!o->out || argc != 1) {
+		err_msg("manifest: -o OUT and one MANIFEST ('-': stdin) are required");
+		return 2;
+	}
+	f = strcmp(argv[0], "-") ? fopen(argv[0], "re") : stdin;
+	if (!f) {
+		err_msg("%s: %s", argv[0], strerror(errno));
+		return 1;
+	}
+	err = read_manifest(o, f, argv[0], &blocks, &nblocks);
+	if (f != stdin)
+		fclose(f);
+	if (!err)
+		err = write_list(o->out, blocks, nblocks, NULL, NULL);
+
+	for (i = 0; i < nblocks; i++)
+		buf_free(&blocks[i].digests);
+	free(blocks);
+	return err ? 1 : 0;
+}
+
+/*
+ * Runs @argv with its standard output captured in @out. Returns 0 if the
+ * command exited with status 0.
+ */
+static int run_capture(char *const argv[], struct buf *out)
+{
+	unsigned char tmp[65536];
+	int pfd[2], status;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(pfd)) {
+		err_msg("pipe: %s", strerror(errno));
+		return -errno;
+	}
+	pid = fork();
+	if (pid < 0) {
+		err_msg("fork: %s", strerror(errno));
+		close(pfd[0]);
+		close(pfd[1]);
+		return -EAGAIN;
+	}
+	if (!pid) {
+		dup2(pfd[1], 1);
+		close(pfd[0]);
+		close(pfd[1]);
+		execvp(argv[0], argv);
+		err_msg("%s: %s", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(pfd[1]);
+	while ((n = read(pfd[0], tmp, sizeof(tmp))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		buf_append(out, tmp, n);
+	}
+	close(pfd[0]);
+	buf_append(out, "", 1);
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status)) {
+		err_msg("%s exited with an error", argv[0]);
+		return -EIO;
+	}
+	return 0;
+}
+
+static void lines_to_strv(char *text, struct strv *sv, bool only_abs)
+{
+	char *line, *save = NULL;
+
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (!only_abs || line[0] == '/')
+			strv_add(sv, xstrdup(line));
+	}
+}
+
+int emit_package_list(const struct gen_opts *o, struct pkg_stats *st,
+		      const char *name, struct block *blocks, int nblocks)
+{
+	unsigned long n = 0;
+	char *out, *base;
+	int i, err;
+
+	for (i = 0; i < nblocks; i++)
+		n += block_count(&blocks[i]);
+	if (!n) {
+		info_msg("%s: no regular files, no list", name);
+		st->empty++;
+		return 0;
+	}
+	base = xmalloc(strlen(name) + 64);
+	sprintf(base, "%lu-file_list-compact-%s", st->lists + st->errors,
+		name);
+	out = path_join(o->outdir, base);
+	err = write_list(out, blocks, nblocks, &st->digests, &st->bytes);
+	if (err)
+		st->errors++;
+	else
+		st->lists++;
+	free(out);
+	free(base);
+	return err;
+}
+
+void print_pkg_stats(const char *source, const struct pkg_stats *st,
+		     double secs)
+{
+	printf("%s: %lu packages, %lu lists, %lu digests, %lu bytes, %lu without regular files, %lu files skipped, %lu errors, %.2f s\n",
+	       source, st->packages, st->lists, st->digests, st->bytes,
+	       st->empty, st->skipped, st->errors, secs);
+}
+
+/* Hashes the installed regular files of @pkg; missing ones are skipped. */
+static int dpkg_package(const struct gen_opts *o, struct pkg_stats *st,
+			const char *pkg)
+{
+	char *argv[] = { "dpkg-query", "-L", (char *)pkg, NULL };
+	struct strv paths = { 0 }, files = { 0 };
+	struct buf text = { 0 };
+	struct block blk;
+	struct stat sb;
+	size_t i;
+	int err;
+
+	block_init(&blk, o->type, o->modifiers, o->algo);
+	err = run_capture(argv, &text);
+	if (!err)
+		lines_to_strv((char *)text.data, &paths, true);
+	for (i = 0; !err && i < paths.n; i++) {
+		if (lstat(paths.v[i], &sb)) {
+			info_msg("%s: %s: %s, skipped", pkg, paths.v[i],
+				 strerror(errno));
+			st->skipped++;
+		} else if (S_ISREG(sb.st_mode)) {
+			strv_add(&files, xstrdup(paths.v[i]));
+		}
+	}
+	strv_sort(&files);
+	if (!err)
+		err = hash_files(&files, &blk);
+	if (!err)
+		err = emit_package_list(o, st, pkg, &blk, 1);
+	else
+		st->errors++;
+
+	buf_free(&blk.digests);
+	buf_free(&text);
+	strv_free(&paths);
+	strv_free(&files);
+	return err;
+}
+
+static int dpkg_installed(struct strv *pkgs)
+{
+	char *argv[] = { "dpkg-query", "-W", "-f",
+			 "${db:Status-Status} ${binary:Package}\n", NULL };
+	struct buf text = { 0 };
+	struct strv lines = { 0 };
+	size_t i;
+	int err;
+
+	err = run_capture(argv, &text);
+	if (!err)
+		lines_to_strv((char *)text.data, &lines, false);
+	for (i = 0; i < lines.n; i++) {
+		if (!strncmp(lines.v[i], "installed ", 10))
+			strv_add(pkgs, xstrdup(lines.v[i] + 10));
+	}
+	strv_free(&lines);
+	buf_free(&text);
+	return err;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int cmd_dpkg(const struct gen_opts *o, int argc, char **argv)
+{
+	struct strv pkgs = { 0 };
+	struct pkg_stats st = { 0 };
+	double start = now();
+	int i, err = 0;
+	size_t j;
+
+	if (!o->outdir) {
+		err_msg("dpkg: -d OUTDIR is required");
+		return 2;
+	}
+	if (argc) {
+		for (i = 0; i < argc; i++)
+			strv_add(&pkgs, xstrdup(argv[i]));
+	} else {
+		err = dpkg_installed(&pkgs);
+	}
+	strv_sort(&pkgs);
+	for (j = 0; !err && j < pkgs.n; j++) {
+		st.packages++;
+		dpkg_package(o, &st, pkgs.v[j]);
+	}
+	if (!err)
+		print_pkg_stats("dpkg", &st, now() - start);
+	strv_free(&pkgs);
+	return err || st.errors ? 1 : 0;
+}
+
+/*
+ * Legacy lists (digest-list-tools 2019-2021) numbered the types one higher,
+ * with COMPACT_KEY at 0 which has no equivalent here.
+ */
+static int convert_list(unsigned char *data, size_t len, const char *name)
+{
+	struct compact_list_hdr *hdr;
+	unsigned int type, n = 0;
+	size_t off = 0;
+	char why[256];
+
+	while (len - off >= HDR_SIZE) {
+		hdr = (void *)(data + off);
+		type = le16toh(hdr->type);
+		if (type == 0 || type > COMPACT_DIGEST_LIST) {
+			err_msg("%s: block %u at offset %zu: legacy type %u (%s) has no equivalent",
+				name, n, off, type, type ? "unknown" : "key");
+			return -EINVAL;
+		}
+		hdr->type = htole16(type - 1);
+		off += HDR_SIZE + le32toh(hdr->datalen);
+		if (off > len)
+			break;
+		n++;
+	}
+	if (list_check(data, len, why, sizeof(why)) < 0) {
+		err_msg("%s: not a valid legacy list: %s", name, why);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int cmd_convert(const struct gen_opts *o, int argc, char **argv)
+{
+	struct buf in = { 0 };
+	int err;
+
+	if (!o->out || argc != 1) {
+		err_msg("convert: -o OUT and one legacy LIST are required");
+		return 2;
+	}
+	err = read_file(argv[0], &in);
+	if (!err && modsig_strip(in.data, in.len) != in.len) {
+		err_msg("%s: the list is signed; converting would void the signature (strip it with 'diglim-sign strip' and sign the result)",
+			argv[0]);
+		err = -EINVAL;
+	}
+	if (!err)
+		err = convert_list(in.data, in.len, argv[0]);
+	if (!err)
+		err = write_atomic(o->out, in.data, in.len);
+	buf_free(&in);
+	return err ? 1 : 0;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: diglim-gen COMMAND [OPTIONS] [ARGS]\n"
+		"Generate DIGLIM compact digest lists.\n"
+		"\n"
+		"Commands:\n"
+		"  files -o OUT PATH...          regular files below PATHs (sorted, recursive)\n"
+		"  manifest -o OUT MANIFEST      sha256sum/sha512sum style manifest ('-': stdin)\n"
+		"  dpkg -d OUTDIR [PACKAGE...]   one list per installed Debian package\n"
+		"  rpm -d OUTDIR [FILE.rpm...]   one list per .rpm file, or per package\n"
+		"                                of the RPM database without FILE\n"
+		"  convert -o OUT LEGACY         renumber the types of an older tool's list\n"
+		"\n"
+		"Options:\n"
+		"  -a, --algo ALGO       hash algorithm (kernel name, default sha256)\n"
+		"  -t, --type TYPE       file (default), metadata or parser\n"
+		"  -m, --modifiers MODS  comma-separated modifiers: immutable\n"
+		"  -o, --output FILE     output list\n"
+		"  -d, --outdir DIR      output directory for per-package lists\n"
+		"      --dbpath DIR      RPM database directory\n"
+		"  -v, --verbose         report skipped files and written lists\n"
+		"  -h, --help            this help\n"
+		"\n"
+		"Lists are written to a temporary file and renamed: on error no list\n"
+		"is left behind. Symbolic links are not followed, special files are\n"
+		"skipped. See diglim-gen(8).\n");
+}
+
+static const struct option long_opts[] = {
+	{ "algo", required_argument, NULL, 'a' },
+	{ "type", required_argument, NULL, 't' },
+	{ "modifiers", required_argument, NULL, 'm' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "outdir", required_argument, NULL, 'd' },
+	{ "dbpath", required_argument, NULL, 'D' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int parse_opts(struct gen_opts *o, int argc, char **argv)
+{
+	const char *algo = "sha256";
+	int c;
+
+	while ((c = getopt_long(argc, argv, "a:t:m:o:d:vh", long_opts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			algo = optarg;
+			break;
+		case 't':
+			if (parse_type(optarg, &o->type)) {
+				err_msg("invalid type '%s' (file, metadata, parser)",
+					optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'm':
+			if (parse_modifiers(optarg, &o->modifiers)) {
+				err_msg("invalid modifiers '%s' (immutable)",
+					optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'o':
+			o->out = optarg;
+			break;
+		case 'd':
+			o->outdir = optarg;
+			break;
+		case 'D':
+			o->dbpath = optarg;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			return -EINVAL;
+		}
+	}
+	o->algo = algo_hashing(algo);
+	return o->algo ? 0 : -EINVAL;
+}
+
+int main(int argc, char **argv)
+{
+	struct gen_opts o = { .type = COMPACT_FILE };
+	const char *cmd;
+
+	prog = "diglim-gen";
+	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "help")) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	/* The command comes first, its options and operands in any order. */
+	cmd = argv[1];
+	argv[1] = argv[0];
+	argc--;
+	argv++;
+	if (parse_opts(&o, argc, argv))
+		return 2;
+	argc -= optind;
+	argv += optind;
+
+	if (!strcmp(cmd, "files"))
+		return cmd_files(&o, argc, argv);
+	if (!strcmp(cmd, "manifest"))
+		return cmd_manifest(&o, argc, argv);
+	if (!strcmp(cmd, "dpkg"))
+		return cmd_dpkg(&o, argc, argv);
+	if (!strcmp(cmd, "rpm"))
+		return gen_rpm(&o, argc, argv) ? 1 : 0;
+	if (!strcmp(cmd, "convert"))
+		return cmd_convert(&o, argc, argv);
+	err_msg("unknown command '%s' (see --help)", cmd);
+	return 2;
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * DIGLIM user-space tools - diglim-gen internals shared with the RPM source.
+ */
+
+#ifndef _DIGLIM_TOOLS_GEN_H
+#define _DIGLIM_TOOLS_GEN_H
+
+#include "common.h"
+
+/**
+ * struct gen_opts - Options of one diglim-gen run.
+ * @algo: Hash algorithm for digests computed here (-a).
+ * @type: Type of the blocks (-t).
+ * @modifiers: Modifiers of the blocks (-m).
+ * @out: Output file (-o), for single-list sources.
+ * @outdir: Output directory (-d), for per-package sources.
+ * @dbpath: RPM database directory (--dbpath), NULL for the default.
+ */
+struct gen_opts {
+	const struct algo *algo;
+	unsigned int type;
+	unsigned int modifiers;
+	const char *out;
+	const char *outdir;
+	const char *dbpath;
+};
+
+/**
+ * struct pkg_stats - Counters of a per-package run.
+ * @packages: Packages looked at.
+ * @lists: Lists written.
+ * @empty: Packages without any digest (no list written).
+ * @digests: Digests written.
+ * @bytes: Bytes written.
+ * @skipped: Files skipped (missing, not regular).
+ * @errors: Packages that failed (no list written).
+ */
+struct pkg_stats {
+	unsigned long packages;
+	unsigned long lists;
+	unsigned long empty;
+	unsigned long digests;
+	unsigned long bytes;
+	unsigned long skipped;
+	unsigned long errors;
+};
+
+int emit_package_list(const struct gen_opts *o, struct pkg_stats *st,
+		      const char *name, struct block *blocks, int nblocks);
+void print_pkg_stats(const char *source, const struct pkg_stats *st,
+		     double secs);
+
+int gen_rpm(const struct gen_opts *o, int argc, char **argv);
+
+#endif /* _DIGLIM_TOOLS_GEN_H */

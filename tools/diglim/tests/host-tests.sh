@@ -1,0 +1,570 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# DIGLIM user-space tools: host tests, TAP on standard output.
+#
+# Usage: host-tests.sh BINDIR
+#   VALGRIND=1     run every tool under valgrind (definite leaks and memory
+#                  errors fail the test that ran it)
+#   SIGN_FILE=...  the kernel's scripts/sign-file.c (or a built sign-file)
+#                  to compare signatures with; found in $BUILD/linux or
+#                  build/linux when unset
+#
+# Expected results come from other programs (sha256sum, dpkg-query, rpm,
+# od), never from the tools under test.
+set -u
+
+BIN=$(cd "${1:?usage: host-tests.sh BINDIR}" && pwd)
+HERE=$(cd "$(dirname "$0")" && pwd)
+export LC_ALL=C
+# A sanitizer report must not pass for an expected failure (see fails()).
+export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=99}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:exitcode=99:print_stacktrace=1}
+T=$(mktemp -d /tmp/diglim-tools-test.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+N=0
+FAILED=0
+
+VG=()
+if [ "${VALGRIND:-0}" = 1 ]; then
+	VG=(valgrind -q --leak-check=full --errors-for-leak-kinds=definite
+	    --show-leak-kinds=definite --error-exitcode=99)
+fi
+gen() { "${VG[@]}" "$BIN/diglim-gen" "$@"; }
+sign() { "${VG[@]}" "$BIN/diglim-sign" "$@"; }
+ctl() { "${VG[@]}" "$BIN/diglimctl" "$@"; }
+
+# t NAME CMD...: one TAP result; the command's output goes to $T/log.
+t() {
+	local name=$1 rc
+	shift
+	N=$((N + 1))
+	("$@") >"$T/log" 2>&1
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		echo "ok $N $name"
+	else
+		echo "not ok $N $name"
+		FAILED=$((FAILED + 1))
+		sed 's/^/# /' "$T/log" | head -20
+	fi
+}
+
+skip() {
+	N=$((N + 1))
+	echo "ok $N $1 # SKIP $2"
+}
+
+# fails CMD...: the command must exit non-zero, not crash, not be killed
+# (valgrind errors are 99).
+fails() {
+	"$@"
+	local rc=$?
+	[ $rc -ne 0 ] && [ $rc -lt 99 ] || { echo "exit status $rc"; return 1; }
+}
+
+# nothing_in DIR: no file at all, not even a temporary one.
+nothing_in() {
+	[ -z "$(ls -A "$1")" ] || { echo "left behind:"; ls -A "$1"; return 1; }
+}
+
+# expect_dump LIST TYPE MODS ALGO SIZE FILE...: diglimctl dump of LIST must be
+# one block of the digests of FILE... in that order, computed by ALGOsum.
+expect_dump() {
+	local list=$1 type=$2 mods=$3 algo=$4 size=$5 f n
+	shift 5
+	n=$#
+	{
+		echo "actions: 0, version: 1, algo: $algo, type: $type, modifiers: $mods, count: $n, datalen: $((n * size))"
+		for f in "$@"; do
+			"${algo}sum" <"$f" | cut -d' ' -f1
+		done
+	} >"$T/expected"
+	ctl dump "$list" >"$T/dumped" || return 1
+	diff -u "$T/expected" "$T/dumped"
+}
+
+# sorted_files DIR: regular files below DIR, NUL-separated, in byte order.
+sorted_files() {
+	find "$1" -type f -print0 | sort -z
+}
+
+mapfile_z() {
+	local -n arr=$1
+	arr=()
+	while IFS= read -r -d '' f; do arr+=("$f"); done
+}
+
+echo "TAP version 13"
+
+# --- help and usage -------------------------------------------------------
+for p in diglim-gen diglim-sign diglimctl; do
+	t "$p --help" sh -c "'$BIN/$p' --help | grep -q '^Usage: $p'"
+	t "$p without arguments is a usage error" \
+		fails "$BIN/$p"
+	t "$p unknown command" fails "$BIN/$p" frobnicate
+done
+
+# --- a tree with odd names, links and special files -----------------------
+D=$T/tree
+mkdir -p "$D/sub/deeper" "$D/-dash" "$D/empty"
+echo one >"$D/one"
+printf '' >"$D/zero length"
+printf 'nl' >"$D/new
+line"
+printf 'bs' >"$D/back\\slash"
+printf 'ff' >"$D/$(printf 'latin\xff')"
+printf 'x%.0s' $(seq 1 70000) >"$D/sub/big"
+echo deep >"$D/sub/deeper/file"
+echo dash >"$D/-dash/-f"
+ln -s . "$D/sub/loop"
+ln -s ../sub "$D/sub/deeper/up"
+ln -s nowhere "$D/dangling"
+ln -s one "$D/link-to-one"
+mkfifo "$D/fifo"
+/usr/bin/python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$D/sock" 2>/dev/null
+[ "$(id -u)" = 0 ] && mknod "$D/null" c 1 3
+mapfile_z FILES < <(sorted_files "$D")
+O=$T/out
+mkdir "$O"
+
+t "files: a tree of ${#FILES[@]} regular files" gen files -o "$O/l" "$D"
+t "files: round trip, dump equals sha256sum in byte order" expect_dump "$O/l" 1 0 sha256 32 "${FILES[@]}"
+t "files: symbolic links, FIFO, socket, device skipped (-v says so)" sh -c '
+	"$0" files -v -o "$1/l2" "$2" 2>&1 | grep -c "skipping" | grep -qx "$3"' \
+	"$BIN/diglim-gen" "$T" "$D" "$(find "$D" ! -type f ! -type d | wc -l)"
+t "files: symlink loops do not hang" timeout 20 "$BIN/diglim-gen" files \
+	-o "$T/l3" "$D/sub"
+
+t "files: deterministic (same input, same bytes)" sh -c '
+	"$0" files -o "$1/a" "$2" && "$0" files -o "$1/b" "$2" && cmp "$1/a" "$1/b"' \
+	"$BIN/diglim-gen" "$T" "$D"
+
+# The same content created in the opposite order, operands swapped.
+mkdir -p "$T/rev"
+for ((i = ${#FILES[@]} - 1; i >= 0; i--)); do
+	rel=${FILES[i]#"$D"/}
+	mkdir -p -- "$T/rev/$(dirname -- "$rel")"
+	cp -- "${FILES[i]}" "$T/rev/$rel"
+done
+t "files: independent of creation order and locale" sh -c '
+	"$0" files -o "$1/c" "$2" && LC_ALL=C.UTF-8 "$0" files -o "$1/d" "$3" &&
+	"$0" files -o "$1/e" "$2" && cmp "$1/c" "$1/d"' \
+	"$BIN/diglim-gen" "$T" "$D" "$T/rev"
+
+for a in sha1:20 sha512:64 sha384:48 sha224:28; do
+	t "files: -a ${a%:*} round trip" sh -c '
+		"$0" files -a "$1" -o "$2/l-$1" "$3"' "$BIN/diglim-gen" "${a%:*}" \
+		"$O" "$D/sub"
+	mapfile_z SUB < <(sorted_files "$D/sub")
+	t "files: -a ${a%:*} dump" expect_dump "$O/l-${a%:*}" 1 0 "${a%:*}" \
+		"${a#*:}" "${SUB[@]}"
+done
+
+t "files: -t metadata -m immutable in the header" sh -c '
+	"$0" files -t metadata -m immutable -o "$1/m" "$2/one" &&
+	"$3" dump "$1/m" | head -1 | grep -q "type: 2, modifiers: 1, count: 1, datalen: 32"' \
+	"$BIN/diglim-gen" "$O" "$D" "$BIN/diglimctl"
+t "files: -t parser" sh -c '
+	"$0" files -t parser -o "$1/p" "$2/one" &&
+	"$3" dump "$1/p" | head -1 | grep -q "type: 0, modifiers: 0"' \
+	"$BIN/diglim-gen" "$O" "$D" "$BIN/diglimctl"
+t "files: header bytes are little-endian on the wire" sh -c '
+	"$0" files -a sha512 -t metadata -o "$1/le" "$2/one" &&
+	[ "$(od -An -tx1 -N16 "$1/le" | tr -d " \n")" = 01000200000006000100000040000000 ]' \
+	"$BIN/diglim-gen" "$T" "$D"
+
+# --- every bad input: non-zero exit, nothing written ----------------------
+bad_gen() {
+	local dir=$T/bad.$N
+	mkdir "$dir"
+	fails "$BIN/diglim-gen" "$@" -o "$dir/list" || return 1
+	nothing_in "$dir"
+}
+t "files: symbolic link operand refused, nothing written" bad_gen files "$D/link-to-one"
+t "files: symlink loop operand refused, nothing written" bad_gen files "$D/sub/loop"
+t "files: FIFO operand refused, nothing written" bad_gen files "$D/fifo"
+t "files: missing operand refused, nothing written" bad_gen files "$D/one" "$T/missing"
+t "files: no regular file at all, nothing written" bad_gen files "$D/empty"
+t "files: unknown algorithm" bad_gen files -a sha999 "$D/one"
+t "files: algorithm libcrypto lacks (tgr192)" bad_gen files -a tgr192 "$D/one"
+t "files: unknown type" bad_gen files -t key "$D/one"
+t "files: unknown modifier" bad_gen files -m mutable "$D/one"
+
+mkdir -p "$T/unreadable"
+cp -r "$D/sub" "$T/unreadable/"
+echo secret >"$T/unreadable/sub/secret"
+chmod 000 "$T/unreadable/sub/secret"
+# Root reads mode 000 files: drop the capabilities that allow it.
+NOCAP=()
+[ "$(id -u)" = 0 ] && NOCAP=(setpriv --inh-caps=-all
+	--bounding-set=-dac_override,-dac_read_search)
+unreadable() {
+	local dir=$T/bad.$N
+	mkdir "$dir"
+	fails "${NOCAP[@]}" "$BIN/diglim-gen" files -o "$dir/list" \
+		"$T/unreadable" 2>"$T/err" || return 1
+	grep -q 'secret: Permission denied' "$T/err" || { cat "$T/err"; return 1; }
+	nothing_in "$dir"
+}
+t "files: unreadable file is an error naming it, nothing written" unreadable
+
+mkdir -p "$T/keepdir2"
+t "files: a failed run leaves an existing list untouched" sh -c '
+	echo precious >"$1/keep" && ! "$0" files -o "$1/keep" "$2/fifo" &&
+	[ "$(cat "$1/keep")" = precious ] && [ "$(ls -A "$1" | wc -l)" = 1 ]' \
+	"$BIN/diglim-gen" "$T/keepdir2" "$D"
+t "files: missing output directory" fails "$BIN/diglim-gen" files \
+	-o "$T/no/such/dir/list" "$D/one"
+
+# --- manifests -------------------------------------------------------------
+M=$T/manifest
+mkdir -p "$M"
+(cd "$D" && find . -type f -print0 | sort -z | xargs -0 sha256sum) >"$M/sha256" 2>/dev/null
+(cd "$D" && find . -type f -print0 | sort -z | xargs -0 sha256sum --tag) >"$M/tag"
+(cd "$D" && find . -type f -print0 | sort -z | xargs -0 sha512sum -b) >"$M/sha512"
+t "manifest: sha256sum output gives the same bytes as files" sh -c '
+	"$0" manifest -o "$1/m1" "$1/sha256" && cmp "$1/m1" "$2"' \
+	"$BIN/diglim-gen" "$M" "$O/l"
+t "manifest: sha256sum --tag output gives the same bytes" sh -c '
+	"$0" manifest -o "$1/m2" "$1/tag" && cmp "$1/m2" "$2"' \
+	"$BIN/diglim-gen" "$M" "$O/l"
+t "manifest: from stdin" sh -c '
+	"$0" manifest -o "$1/m3" - <"$1/sha256" && cmp "$1/m3" "$2"' \
+	"$BIN/diglim-gen" "$M" "$O/l"
+t "manifest: sha512sum -b output with -a sha512" sh -c '
+	"$0" files -a sha512 -o "$1/f512" "$2" &&
+	"$0" manifest -a sha512 -o "$1/m512" "$1/sha512" && cmp "$1/m512" "$1/f512"' \
+	"$BIN/diglim-gen" "$M" "$D"
+mixed() {
+	{ head -2 "$M/tag"; (cd "$D" && sha512sum --tag one); tail -1 "$M/tag"; } >"$M/mixed"
+	gen manifest -o "$M/mixed.list" "$M/mixed" &&
+	ctl dump "$M/mixed.list" | grep '^actions' | cut -d, -f3,6 >"$T/hdrs" &&
+	printf ' algo: sha256, count: 2\n algo: sha512, count: 1\n algo: sha256, count: 1\n' |
+		diff - "$T/hdrs"
+}
+t "manifest: tagged lines of several algorithms, one block per run" mixed
+
+hex64=$(printf '%064d' 0)
+# bad_manifest LINE [OPTION...]: LINE as the second line of a manifest.
+bad_manifest() {
+	local line=$1 dir=$T/bad.$N
+	shift
+	mkdir "$dir"
+	printf "%s  ok\n$line\n" "$hex64" >"$dir/in"
+	fails "$BIN/diglim-gen" manifest "$@" -o "$dir/list" "$dir/in" \
+		2>"$T/err" || return 1
+	grep -q ":${BAD_LINE:-2}: " "$T/err" ||
+		{ echo "error does not name line ${BAD_LINE:-2}:"; cat "$T/err"; return 1; }
+	rm "$dir/in"
+	nothing_in "$dir"
+}
+t "manifest: hex too short" bad_manifest "${hex64:1}  f"
+t "manifest: hex too long" bad_manifest "${hex64}0  f"
+BAD_LINE=1 t "manifest: sha256 digest with -a sha512" bad_manifest "$hex64  f" -a sha512
+t "manifest: invalid hex digit" bad_manifest "${hex64:1}g  f"
+t "manifest: no file name" bad_manifest "$hex64  "
+t "manifest: one space only" bad_manifest "$hex64 f"
+t "manifest: empty line" bad_manifest ""
+t "manifest: unknown tagged algorithm" bad_manifest "BLAKE2b (f) = $hex64"
+t "manifest: tagged line without digest" bad_manifest "SHA256 (f) = "
+t "manifest: tagged line with wrong length" bad_manifest "SHA512 (f) = $hex64"
+t "manifest: NUL byte in a line" bad_manifest "$hex64  a\\0b"
+t "manifest: missing manifest" fails "$BIN/diglim-gen" manifest -o "$T/x" "$T/none"
+t "manifest: empty manifest, nothing written" sh -c '
+	mkdir "$1" && : >"$1/in" && ! "$0" manifest -o "$1/l" "$1/in" &&
+	[ "$(ls -A "$1")" = in ]' "$BIN/diglim-gen" "$T/emptymf"
+
+# --- malformed lists: dump refuses what the kernel refuses ------------------
+L=$T/lists
+mkdir -p "$L"
+gen files -o "$L/good" "$D/one" "$D/sub/big"
+# patch FILE OFFSET HEXBYTES: overwrite bytes in a copy.
+patch_list() {
+	cp "$L/good" "$1"
+	printf "$(echo "$3" | sed 's/../\\x&/g')" |
+		dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+patch_list "$L/version" 0 02
+patch_list "$L/reserved" 1 01
+patch_list "$L/type3" 2 0300
+patch_list "$L/modifier" 4 0200
+patch_list "$L/algo" 6 1700
+patch_list "$L/count" 8 0300
+patch_list "$L/datalen" 12 2100
+patch_list "$L/past-end" 8 03000000600000
+head -c 15 "$L/good" >"$L/short-header"
+head -c 40 "$L/good" >"$L/truncated"
+{ cat "$L/good"; printf 'x'; } >"$L/trailing"
+{ cat "$L/good"; head -c 15 "$L/good"; } >"$L/trailing-header"
+: >"$L/empty"
+{ cat "$L/good"; printf '\0\0\2\0\0\0\0\0\0\0\0\0\0\0\0\0~Module signature appended~\n'; } >"$L/bad-trailer"
+t "dump: the valid list" ctl dump "$L/good"
+t "dump: empty block (count 0) is valid" sh -c '
+	printf "\1\0\1\0\0\0\4\0\0\0\0\0\0\0\0\0" >"$1/zero" && "$0" dump "$1/zero" |
+	grep -qx "actions: 0, version: 1, algo: sha256, type: 1, modifiers: 0, count: 0, datalen: 0"' \
+	"$BIN/diglimctl" "$L"
+for f in version reserved type3 modifier algo count datalen past-end \
+	 short-header truncated trailing trailing-header empty bad-trailer; do
+	t "dump: refuses $f" fails "$BIN/diglimctl" dump "$L/$f"
+	# Type 3 is a valid legacy type (metadata), see below.
+	[ $f = type3 ] ||
+		t "convert: refuses $f, nothing written" bad_gen convert "$L/$f"
+done
+t "dump: --actions sets the actions field" sh -c '
+	"$0" dump --actions 7 "$1/good" | head -1 | grep -q "^actions: 7, "' \
+	"$BIN/diglimctl" "$L"
+t "dump: refuses a missing file" fails "$BIN/diglimctl" dump "$T/none"
+
+# --- legacy conversion -----------------------------------------------------
+# An old "file" list (type 2) is a new metadata list byte for byte, an old
+# parser list (1) a new file list, an old key list (0) a new parser list.
+t "convert: legacy file (2) -> file (1)" sh -c '
+	"$0" files -t metadata -o "$1/old" "$2" && "$0" files -o "$1/new" "$2" &&
+	"$0" convert -o "$1/conv" "$1/old" && cmp "$1/conv" "$1/new"' \
+	"$BIN/diglim-gen" "$L" "$D/sub"
+t "convert: legacy parser (1) -> parser (0)" sh -c '
+	"$0" files -t file -o "$1/oldp" "$2" && "$0" files -t parser -o "$1/newp" "$2" &&
+	"$0" convert -o "$1/convp" "$1/oldp" && cmp "$1/convp" "$1/newp"' \
+	"$BIN/diglim-gen" "$L" "$D/sub"
+patch_list "$L/legacy3" 2 0300
+t "convert: legacy metadata (3) -> metadata (2)" sh -c '
+	"$0" convert -o "$1/conv3" "$1/legacy3" && "$2" dump "$1/conv3" |
+	head -1 | grep -q "type: 2,"' "$BIN/diglim-gen" "$L" "$BIN/diglimctl"
+t "convert: legacy key list (0) has no equivalent, nothing written" \
+	bad_gen convert "$L/newp"
+patch_list "$L/legacy4" 2 0400
+t "convert: legacy type 4, nothing written" bad_gen convert "$L/legacy4"
+
+# --- signatures ------------------------------------------------------------
+S=$T/sign
+mkdir -p "$S"
+for k in 1 2; do
+	openssl req -new -x509 -newkey rsa:2048 -nodes -subj "/CN=diglim test $k" \
+		-days 2 -keyout "$S/key$k.pem" -out "$S/cert$k.pem" 2>/dev/null
+done
+openssl x509 -in "$S/cert1.pem" -outform DER -out "$S/cert1.der"
+cp "$O/l" "$S/list"
+t "sign: sign and verify" sh -c '
+	"$0" sign -k "$1/key1.pem" -c "$1/cert1.pem" -o "$1/signed" "$1/list" &&
+	"$0" verify -c "$1/cert1.pem" "$1/signed" && "$0" verify -c "$1/cert1.der" "$1/signed"' \
+	"$BIN/diglim-sign" "$S"
+t "sign: the list is unchanged before the trailer" sh -c '
+	cmp -n "$(stat -c %s "$1/list")" "$1/list" "$1/signed"' _ "$S"
+t "sign: trailer is PKCS#7 id_type 2, big-endian sig_len, magic" bash -c '
+	len=$(stat -c %s "$1/signed"); base=$(stat -c %s "$1/list")
+	desc=$(tail -c 40 "$1/signed" | head -c 12 | od -An -tx1 | tr -d " \n")
+	siglen=$((16#${desc#0000020000000000}))
+	[ "${desc%????????}" = 0000020000000000 ] &&
+	[ $((base + siglen + 40)) -eq "$len" ] &&
+	[ "$(tail -c 28 "$1/signed")" = "~Module signature appended~" ] &&
+	tail -c $((siglen + 40)) "$1/signed" | head -c "$siglen" |
+	openssl cms -cmsout -inform DER -print -noout | grep -q "signedData"' _ "$S"
+t "sign: dump of the signed list equals dump of the list" sh -c '
+	"$0" dump "$1/signed" >"$1/d1" && "$0" dump "$1/list" >"$1/d2" &&
+	cmp "$1/d1" "$1/d2" && ! "$0" dump --raw "$1/signed" >/dev/null 2>&1' \
+	"$BIN/diglimctl" "$S"
+t "sign: in place" sh -c '
+	cp "$1/list" "$1/inplace" &&
+	"$0" sign -k "$1/key1.pem" -c "$1/cert1.pem" "$1/inplace" && cmp "$1/inplace" "$1/signed"' \
+	"$BIN/diglim-sign" "$S"
+t "sign: deterministic" sh -c '
+	"$0" sign -k "$1/key1.pem" -c "$1/cert1.pem" -o "$1/signed2" "$1/list" &&
+	cmp "$1/signed" "$1/signed2"' "$BIN/diglim-sign" "$S"
+
+SF=${SIGN_FILE:-}
+for c in "${BUILD:-}/linux/scripts/sign-file.c" "$HERE/../../../build/linux/scripts/sign-file.c"; do
+	[ -z "$SF" ] && [ -f "$c" ] && SF=$c
+done
+if [ -n "$SF" ] && [ "${SF%.c}" != "$SF" ]; then
+	gcc -o "$T/sign-file" "$SF" -I"$(dirname "$SF")" -lcrypto 2>/dev/null &&
+		SF=$T/sign-file || SF=
+fi
+if [ -n "$SF" ] && [ -x "$SF" ]; then
+	t "sign: byte for byte what the kernel's sign-file writes" sh -c '
+		"$0" sha256 "$1/key1.pem" "$1/cert1.pem" "$1/list" "$1/by-sign-file" &&
+		cmp "$1/by-sign-file" "$1/signed"' "$SF" "$S"
+else
+	skip "sign: byte for byte what the kernel's sign-file writes" \
+		"no kernel tree (scripts/sign-file.c)"
+fi
+
+bad_sign() {
+	local dir=$T/bad.$N
+	mkdir "$dir"
+	fails "$BIN/diglim-sign" sign "$@" -o "$dir/out" "$S/list" 2>"$T/err" ||
+		return 1
+	cat "$T/err"
+	nothing_in "$dir"
+}
+mismatched_key() {
+	bad_sign -k "$S/key2.pem" -c "$S/cert1.pem" &&
+		grep -q "does not match the certificate" "$T/err"
+}
+t "sign: key not matching the certificate, nothing written" mismatched_key
+t "sign: mismatched key in place leaves the list untouched" sh -c '
+	cp "$1/list" "$1/keep" &&
+	! "$0" sign -k "$1/key2.pem" -c "$1/cert1.pem" "$1/keep" &&
+	cmp "$1/keep" "$1/list" && [ -z "$(ls -A "$1" | grep "^\.")" ]' \
+	"$BIN/diglim-sign" "$S"
+t "sign: missing key, nothing written" bad_sign -k "$S/none" -c "$S/cert1.pem"
+t "sign: certificate is not a certificate, nothing written" \
+	bad_sign -k "$S/key1.pem" -c "$S/key1.pem"
+t "sign: unknown digest, nothing written" \
+	bad_sign -k "$S/key1.pem" -c "$S/cert1.pem" -a nodigest
+t "sign: an already signed list is refused" sh -c '
+	! "$0" sign -k "$1/key1.pem" -c "$1/cert1.pem" -o "$1/twice" "$1/signed" &&
+	[ ! -e "$1/twice" ]' "$BIN/diglim-sign" "$S"
+t "sign: a file that is not a list is refused, --force signs it" sh -c '
+	echo text >"$1/text" &&
+	! "$0" sign -k "$1/key1.pem" -c "$1/cert1.pem" -o "$1/text.s" "$1/text" &&
+	[ ! -e "$1/text.s" ] &&
+	"$0" sign -f -k "$1/key1.pem" -c "$1/cert1.pem" -o "$1/text.s" "$1/text" &&
+	"$0" verify -c "$1/cert1.pem" "$1/text.s"' "$BIN/diglim-sign" "$S"
+t "verify: wrong certificate fails" fails "$BIN/diglim-sign" verify \
+	-c "$S/cert2.pem" "$S/signed"
+t "verify: tampered list fails" sh -c '
+	cp "$1/signed" "$1/tampered" &&
+	printf "\377" | dd of="$1/tampered" bs=1 seek=20 conv=notrunc status=none &&
+	! "$0" verify -c "$1/cert1.pem" "$1/tampered"' "$BIN/diglim-sign" "$S"
+t "verify: unsigned list fails" fails "$BIN/diglim-sign" verify \
+	-c "$S/cert1.pem" "$S/list"
+t "verify: trailer longer than the file fails" fails "$BIN/diglim-sign" verify \
+	-c "$S/cert1.pem" "$L/bad-trailer"
+t "strip: gives the list back" sh -c '
+	"$0" strip -o "$1/stripped" "$1/signed" && cmp "$1/stripped" "$1/list"' \
+	"$BIN/diglim-sign" "$S"
+t "convert: a signed legacy list is refused" bad_gen convert "$S/signed"
+
+# --- diglimctl against a stand-in directory ------------------------------------
+F=$T/fakefs
+mkdir -p "$F/digest_lists_loaded"
+: >"$F/digest_list_add"; : >"$F/digest_list_del"; : >"$F/digest_list_label"
+printf 'Parser digests: 0\nFile digests: 3\nMetadata digests: 0\nDigest list digests: 1\n' >"$F/digests_count"
+: >"$F/digest_lists_loaded/sha256-ab-l"; : >"$F/digest_lists_loaded/sha256-ab-l.ascii"
+: >"$F/digest_lists_loaded/sha256-00-k"; : >"$F/digest_lists_loaded/sha256-00-k.ascii"
+t "ctl: add writes the absolute path, no newline" sh -c '
+	cd "$1" && "$0" add -d "$2" good && [ "$(cat "$2/digest_list_add")" = "$1/good" ] &&
+	[ "$(stat -c %s "$2/digest_list_add")" = "$(printf %s "$1/good" | wc -c)" ]' \
+	"$BIN/diglimctl" "$L" "$F"
+t "ctl: del --buffer --label writes the label, then the bytes" sh -c '
+	"$0" del -d "$2" --buffer --label mylist "$1/good" &&
+	[ "$(cat "$2/digest_list_label")" = mylist ] && cmp "$2/digest_list_del" "$1/good"' \
+	"$BIN/diglimctl" "$L" "$F"
+t "ctl: add of a missing file is refused before the kernel" sh -c '
+	: >"$2/digest_list_add" && ! "$0" add -d "$2" "$1/none" &&
+	[ ! -s "$2/digest_list_add" ]' "$BIN/diglimctl" "$L" "$F"
+t "ctl: --label without --buffer is a usage error" fails "$BIN/diglimctl" \
+	add -d "$F" --label x "$L/good"
+t "ctl: count prints digests_count" sh -c '
+	"$0" count -d "$1" | cmp - "$1/digests_count"' "$BIN/diglimctl" "$F"
+t "ctl: lists prints the binary views, sorted" sh -c '
+	[ "$("$0" lists -d "$1" | tr "\n" " ")" = "sha256-00-k sha256-ab-l " ]' \
+	"$BIN/diglimctl" "$F"
+no_diglim() {
+	fails "$BIN/diglimctl" count -d /nonexistent/diglim 2>"$T/err" &&
+		grep -q "securityfs not mounted" "$T/err"
+}
+t "ctl: no DIGLIM directory is a clear error" no_diglim
+t "ctl: query --file with an unknown algorithm" fails "$BIN/diglimctl" \
+	query -d "$F" -a sha999 --file "$D/one"
+
+# --- Debian packages -------------------------------------------------------------
+dpkg_one() {
+	local pkg=$1 dir=$T/dpkg.$N f
+	local -a files=()
+	mkdir "$dir"
+	gen dpkg -d "$dir" "$pkg" >"$T/stats" || return 1
+	cat "$T/stats"
+	while IFS= read -r f; do
+		[ -f "$f" ] && [ ! -L "$f" ] && files+=("$f")
+	done < <(dpkg-query -L "$pkg" | grep '^/' | sort)
+	[ "$(ls "$dir")" = "0-file_list-compact-$pkg" ] || { ls "$dir"; return 1; }
+	expect_dump "$dir/0-file_list-compact-$pkg" 1 0 sha256 32 "${files[@]}"
+}
+if command -v dpkg-query >/dev/null && dpkg-query -W dash >/dev/null 2>&1; then
+	t "dpkg: list of dash equals sha256sum of its regular files" dpkg_one dash
+	t "dpkg: deterministic" sh -c '
+		mkdir -p "$1/a" "$1/b" && "$0" dpkg -d "$1/a" dash base-files >/dev/null &&
+		"$0" dpkg -d "$1/b" base-files dash >/dev/null && diff -r "$1/a" "$1/b" &&
+		[ "$(ls "$1/a" | tr "\n" " ")" = "0-file_list-compact-base-files 1-file_list-compact-dash " ]' \
+		"$BIN/diglim-gen" "$T/dpkgdet"
+	t "dpkg: unknown package is an error, no list" sh -c '
+		mkdir "$1" && ! "$0" dpkg -d "$1" no-such-package-diglim &&
+		[ -z "$(ls -A "$1")" ]' "$BIN/diglim-gen" "$T/dpkgbad"
+else
+	skip "dpkg: round trip" "no dpkg"
+fi
+
+# --- RPM packages ----------------------------------------------------------------
+build_rpm() {
+	local algo=$1 top=$T/rpm/top$1
+	mkdir -p "$top"
+	cat >"$T/rpm/t.spec" <<-'EOF'
+	Name: diglimtest
+	Version: 1.0
+	Release: 1
+	Summary: DIGLIM test package
+	License: GPL-2.0
+	BuildArch: noarch
+	%description
+	A package for the DIGLIM tool tests.
+	%install
+	mkdir -p %{buildroot}/usr/share/diglimtest/sub
+	echo hello >%{buildroot}/usr/share/diglimtest/hello
+	printf abc >%{buildroot}/usr/share/diglimtest/sub/abc
+	: >%{buildroot}/usr/share/diglimtest/empty
+	ln -s hello %{buildroot}/usr/share/diglimtest/link
+	%files
+	/usr/share/diglimtest
+	%ghost /usr/share/diglimtest/ghost
+	EOF
+	rpmbuild -bb --quiet --define "_topdir $top" \
+		--define "_binary_filedigest_algorithm $algo" "$T/rpm/t.spec" \
+		>/dev/null 2>&1
+	echo "$top/RPMS/noarch/diglimtest-1.0-1.noarch.rpm"
+}
+rpm_expect() {
+	local list=$1 algo=$2 size=$3
+	mkdir -p "$T/rpm/files/sub"
+	echo hello >"$T/rpm/files/hello"
+	printf abc >"$T/rpm/files/sub/abc"
+	: >"$T/rpm/files/empty"
+	# rpm orders files by path: empty, hello, sub/abc
+	expect_dump "$list" 1 0 "$algo" "$size" "$T/rpm/files/empty" \
+		"$T/rpm/files/hello" "$T/rpm/files/sub/abc"
+}
+if command -v rpmbuild >/dev/null; then
+	mkdir -p "$T/rpm"
+	R8=$(build_rpm 8)
+	R10=$(build_rpm 10)
+	N_=diglimtest-1.0-1.noarch
+	t "rpm: .rpm with sha256 file digests" sh -c '
+		mkdir "$1/o8" && "$0" rpm -d "$1/o8" "$2" && [ -f "$1/o8/0-file_list-compact-$3" ]' \
+		"$BIN/diglim-gen" "$T/rpm" "$R8" "$N_"
+	t "rpm: sha256 digests from the header (ghost, link, dir skipped)" \
+		rpm_expect "$T/rpm/o8/0-file_list-compact-$N_" sha256 32
+	t "rpm: .rpm with sha512 file digests" sh -c '
+		mkdir "$1/o10" && "$0" rpm -d "$1/o10" "$2"' "$BIN/diglim-gen" "$T/rpm" "$R10"
+	t "rpm: sha512 digests from the header" \
+		rpm_expect "$T/rpm/o10/0-file_list-compact-$N_" sha512 64
+	t "rpm: from an RPM database (--dbpath)" sh -c '
+		rpm --dbpath "$1/db" --initdb 2>/dev/null &&
+		rpm --dbpath "$1/db" -i --justdb --nodeps --noscripts "$2" 2>/dev/null &&
+		mkdir "$1/odb" && "$0" rpm --dbpath "$1/db" -d "$1/odb" &&
+		cmp "$1/odb/0-file_list-compact-$3" "$1/o8/0-file_list-compact-$3"' \
+		"$BIN/diglim-gen" "$T/rpm" "$R8" "$N_"
+	t "rpm: not an rpm file, nothing written" sh -c '
+		mkdir "$1/obad" && head -c 4096 /dev/urandom >"$1/bad.rpm" &&
+		! "$0" rpm -d "$1/obad" "$2" "$1/bad.rpm" && [ -z "$(ls -A "$1/obad")" ]' \
+		"$BIN/diglim-gen" "$T/rpm" "$R8"
+	t "rpm: truncated rpm file, nothing written" sh -c '
+		mkdir "$1/otr" && head -c 3000 "$2" >"$1/trunc.rpm" &&
+		! "$0" rpm -d "$1/otr" "$1/trunc.rpm" && [ -z "$(ls -A "$1/otr")" ]' \
+		"$BIN/diglim-gen" "$T/rpm" "$R8"
+else
+	skip "rpm: .rpm and database sources" "rpmbuild not installed"
+fi
+
+echo "1..$N"
+[ $FAILED -eq 0 ]
