@@ -267,6 +267,7 @@ static int do_query(const struct ctl_opts *o, const char *q)
 {
 	struct buf answer = { 0 };
 	int fd, err = 0;
+	bool found;
 
 	fd = open_entry(o, "digest_query", O_RDWR);
 	if (fd < 0)
@@ -286,12 +287,13 @@ static int do_query(const struct ctl_opts *o, const char *q)
 			report_errno(REQ_OTHER, "digest_query", err);
 	}
 	close(fd);
+	found = answer.len > 0;
 	if (!err)
 		fwrite(answer.data, 1, answer.len, stdout);
 	buf_free(&answer);
 	if (err)
 		return 2;
-	return answer.len ? 0 : 1;
+	return found ? 0 : 1;
 }
 
 static int cmd_query(const struct ctl_opts *o, int argc, char **argv)
@@ -303,11 +305,19 @@ static int cmd_query(const struct ctl_opts *o, int argc, char **argv)
 	int ret;
 
 	if (!o->file) {
-		if (argc != 1) {
-			err_msg("query: one <algo>-<hex digest> or --file FILE is required");
+		if (!argc) {
+			err_msg("query: <algo>-<hex digest>... or --file FILE is required");
 			return 2;
 		}
-		return do_query(o, argv[0]);
+		/* Several digests: one answer after the other, the worst status. */
+		for (ret = 0; argc; argc--, argv++) {
+			int r = do_query(o, argv[0]);
+
+			if (r == 1 && ret < 1)
+				err_msg("%s: not found", argv[0]);
+			ret = r > ret ? r : ret;
+		}
+		return ret;
 	}
 	if (argc) {
 		err_msg("query: --file takes no other argument");
@@ -455,7 +465,7 @@ static void usage(FILE *f)
 		"  add --buffer [--label L] LIST...  upload the list bytes instead\n"
 		"  del LIST...                  delete lists (same bytes and label as added)\n"
 		"  del --buffer [--label L] LIST...\n"
-		"  query ALGO-HEX               print every occurrence of a digest\n"
+		"  query ALGO-HEX...            print every occurrence of digests\n"
 		"  query --file FILE [-a ALGO]  hash FILE (default sha256), then query\n"
 		"  count                        distinct digests per type\n"
 		"  lists                        names of the loaded lists\n"
