@@ -45,6 +45,7 @@ help:
 	@echo '  make fuzz         the list parser under libFuzzer+ASan+UBSan, FUZZ_SECONDS (300)'
 	@echo '  make kernel       unpack, patch, configure and build the kernel'
 	@echo '  make selftests    build tools/testing/selftests/diglim'
+	@echo '  make tools        build diglim-gen, diglim-sign, diglimctl (tools/diglim)'
 	@echo '  make patches      export the series (git format-patch) + checkpatch'
 	@echo '  make deps         install the Debian packages the project needs'
 	@echo '  make clean        remove the kernel objects (keeps the unpacked tree)'
@@ -68,13 +69,19 @@ kernel: $(BUILD)/.deps-ok
 selftests: kernel
 	@$(T)/kbuild.sh selftests
 
-run: kernel
+# The user-space tools, built where the guest can run them (the host's
+# root file system is the guest's).
+.PHONY: tools
+tools: $(BUILD)/.deps-ok
+	@$(MAKE) --no-print-directory -C $(REPO)/tools/diglim O=$(BUILD)/tools/diglim
+
+run: kernel tools
 	@$(T)/vm.sh --kernel $(BZIMAGE) --timeout $(TIMEOUT) \
 		$(if $(POLICY),--ima-policy $(POLICY)) \
 		$(if $(APPEND),--append "$(APPEND)") \
 		$(if $(CMD),-- '$(subst ','\'',$(CMD))')
 
-check: selftests
+check: selftests tools
 	@$(T)/check.sh --kernel $(BZIMAGE) --kselftests $(KSELFTEST) \
 		--timeout $(TIMEOUT)
 

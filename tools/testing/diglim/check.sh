@@ -42,6 +42,7 @@ DIGLIM_BUILD=$BUILD "$HERE/boot-lists.sh" prepare "$BOOT_LISTS" ||
 	echo "check: preparing $BOOT_LISTS failed"
 
 # Host steps (keep them short: make check is the edit-test loop).
+host_step tools bash "$REPO/tools/diglim/tests/host-tests.sh" "$BUILD/tools/diglim"
 # The parser under libFuzzer, a short run; make fuzz runs it longer.
 host_step fuzz "$REPO/tools/testing/diglim/fuzz/fuzz.sh" \
 	--seconds "${CHECK_FUZZ_SECONDS:-24}"

@@ -14,6 +14,8 @@ PKGS=(
 	ima-evm-utils openssl util-linux
 	# selftests and user-space tools
 	pkg-config libtss2-dev libcap-dev
+	# tools/diglim: librpm, rpmbuild for its tests, rst2man for man pages
+	librpm-dev rpm python3-docutils
 	# make fuzz: clang with libFuzzer and the sanitizer runtimes
 	clang libclang-rt-14-dev
 	# checkpatch.pl (spdxcheck.py) for make patches

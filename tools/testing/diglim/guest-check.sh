@@ -46,6 +46,8 @@ while IFS=: read -r coll test; do
 done <"$KS/kselftest-list.txt"
 
 # Guest steps.
+vm_step tools bash "$DIGLIM_REPO/tools/diglim/tests/guest-tests.sh" \
+	"$DIGLIM_BUILD/tools/diglim"
 
 # kmemleak only reports objects that stayed unreferenced across scans older
 # than its minimum age: scan, wait, scan again.
