@@ -33,7 +33,7 @@ KSELFTEST := $(BUILD)/kselftest-$(FLAVOUR)/install
 
 export REPO BUILD KSRC KTAR FLAVOUR JOBS KVM
 
-.PHONY: help deps kernel selftests run check patches clean distclean
+.PHONY: help deps kernel selftests run check bench patches clean distclean
 
 help:
 	@echo 'DIGLIM: the Digest Lists Integrity Module, built and tested under QEMU'
@@ -41,6 +41,7 @@ help:
 	@echo '  make run          boot the DIGLIM kernel with a TPM 2.0 (swtpm): root shell'
 	@echo "  make run CMD='…'  run a command in the guest and power off (its exit status)"
 	@echo '  make check        the whole test suite (KUnit + kselftests in the VM)'
+	@echo '  make bench        the benchmark against the 2021 evaluation: one table'
 	@echo '  make stress       the concurrency stress kselftest alone, STRESS_SECONDS (300)'
 	@echo '  make fuzz         the list parser under libFuzzer+ASan+UBSan, FUZZ_SECONDS (300)'
 	@echo '  make kernel       unpack, patch, configure and build the kernel'
@@ -84,6 +85,12 @@ run: kernel tools
 check: selftests tools
 	@$(T)/check.sh --kernel $(BZIMAGE) --kselftests $(KSELFTEST) \
 		--timeout $(TIMEOUT)
+
+# The benchmark always runs on the bench flavour (no debugging options), in
+# one VM boot with slab_nomerge; see Documentation/security/diglim/evaluation.rst.
+bench: $(BUILD)/.deps-ok
+	@$(MAKE) --no-print-directory FLAVOUR=bench kernel
+	@APPEND='$(APPEND)' $(T)/bench.sh --kernel $(BUILD)/obj-bench/arch/x86/boot/bzImage
 
 # A long run of the stress kselftest on the debug kernel (make check runs
 # it for a few seconds).

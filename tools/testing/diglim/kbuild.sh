@@ -160,7 +160,9 @@ fragments() {
 	[ "$FLAVOUR" = debug ] && echo "$CFGDIR/debug.config"
 	[ "$FLAVOUR" = bench ] && echo "$CFGDIR/bench.config"
 	echo "$CFGDIR/diglim.config"
-	echo "$REPO/tools/testing/selftests/diglim/config"
+	# The bench kernel runs no kselftest and must not get their fault
+	# injection options.
+	[ "$FLAVOUR" = bench ] || echo "$REPO/tools/testing/selftests/diglim/config"
 }
 
 do_config() {

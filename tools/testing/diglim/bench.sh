@@ -1,0 +1,65 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# DIGLIM - "make bench": boot the bench kernel once (slab_nomerge, 4 GiB)
+# with swtpm, run guest-bench.sh in it and print its table, preceded by what
+# the numbers were measured on.
+#
+# Usage: bench.sh --kernel BZIMAGE [--timeout SEC]
+set -uo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+KERNEL= TIMEOUT=3600
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) KERNEL=$2; shift 2 ;;
+	--timeout) TIMEOUT=$2; shift 2 ;;
+	*) echo "bench: unknown option $1" >&2; exit 2 ;;
+	esac
+done
+BUILD=${BUILD:?}
+RES=$BUILD/bench-results
+LOG=$BUILD/logs/bench-$(date +%Y%m%d-%H%M%S).log
+rm -rf "$RES"
+mkdir -p "$RES" "$BUILD/logs"
+
+echo "bench: booting the bench kernel; progress in the console log: $LOG"
+start=$(date +%s)
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
+"$HERE/vm.sh" --kernel "$KERNEL" --quiet --mem 4096 --timeout "$TIMEOUT" \
+	--out "$RES" --log "$LOG" --append "slab_nomerge ${APPEND:-}" \
+	-- "bash $HERE/guest-bench.sh" 2> >(tee "$RES/vm.err" >&2)
+rc=$?
+wait
+ln -sfn "$LOG" "$BUILD/logs/bench-latest.log"
+accel=$(sed -n 's/^vm: booting .*(\(.*\)).*/\1/p' "$RES/vm.err" | head -1)
+echo
+echo "DIGLIM benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(($(date +%s) - start)) s"
+echo "host: $(nproc) CPUs ($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)), $(free -g | awk '/^Mem:/ { print $2 }') GB;" \
+	"guest: QEMU $(qemu-system-x86_64 --version | sed -n '1s/.*version \([^ ]*\).*/\1/p')" \
+	"$accel, 2 vCPUs, swtpm TPM 2.0; kernel $(sed -n 's/^kernel //p' "$RES/bench/results" 2>/dev/null)"
+echo "host load average (1, 5, 15 min) at start: $load0, at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "2021: Fedora 33 VM, 16 vCPUs, 2 GB, swtpm (DIGLIM v3 cover letter)"
+echo
+if [ -f "$RES/bench/results" ]; then
+	# The guest's CPU reference, natively on the host.
+	ref=$(mktemp /tmp/diglim-bench-ref.XXXXXX)
+	python3 -c 'import random, sys; sys.stdout.buffer.write(random.Random(7).randbytes(16 << 20))' >"$ref"
+	t0=$EPOCHREALTIME
+	gzip -1 -c "$ref" >/dev/null
+	t1=$EPOCHREALTIME
+	rm -f "$ref"
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "host_ref_gzip_s %.6f\n", b - a }' \
+		>>"$RES/bench/results"
+	python3 "$HERE/bench.py" table "$RES/bench" | tee "$RES/table.txt"
+else
+	echo "bench: no table (guest status $rc); see $LOG" >&2
+fi
+for p in "$RES"/bench/profile-*.txt; do
+	[ -s "$p" ] || continue
+	echo
+	echo "perf profile (cpu-clock, all CPUs), $(basename "$p" .txt | sed 's/^profile-//'):"
+	head -8 "$p"
+done
+[ $rc = 0 ] || echo "bench: FAILED (guest status $rc); see $LOG" >&2
+exit $rc
