@@ -266,12 +266,18 @@ def cmd_table(d):
         index = m['total'] - data
         row('kernel memory gained: Slab + VmallocUsed (/proc/meminfo)',
             fmt_bytes(m['total']), '', '')
-        row('  slab objects (/proc/slabinfo, all caches)',
-            fmt_bytes(m['slab_objs']), '', '')
-        row('  slab pages (/proc/slabinfo, all caches)',
-            fmt_bytes(m['slab_pages']), '', '')
-        row('  kmalloc > 8 KiB, page allocator (Slab - slab pages)',
-            fmt_bytes(m['large_kmalloc']), '', '')
+        if any(v[1] for v in slabinfo(os.path.join(
+                d, 'after-%s.slab' % s)).values()):
+            row('  slab objects (/proc/slabinfo, all caches)',
+                fmt_bytes(m['slab_objs']), '', '')
+            row('  slab pages (/proc/slabinfo, all caches)',
+                fmt_bytes(m['slab_pages']), '', '')
+            row('  kmalloc > 8 KiB, page allocator (Slab - slab pages)',
+                fmt_bytes(m['large_kmalloc']), '', '')
+        else:
+            row('  Slab (slab caches and kmalloc > 8 KiB; /proc/slabinfo '
+                'is empty without CONFIG_SLUB_DEBUG)',
+                fmt_bytes(m['meminfo_slab']), '', '')
         row('  vmalloc (VmallocUsed)', fmt_bytes(m['vmalloc']), '', '')
         top = sorted(((v, c) for c, v in m['vmalloc_by'].items() if v),
                      reverse=True)[:3]
