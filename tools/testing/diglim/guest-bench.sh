@@ -270,8 +270,11 @@ fi
 	fail "signature appraisal" "the kernel does not verify evmctl signatures"
 say "signing the files and the lists (signatures: $SIGS)"
 if [ $SIGS = 1 ]; then
-	evmctl ima_sign -r --key "$W/key.pem" -a sha256 "$W/files" "$W/small" \
-		>/dev/null 2>&1 || fail "evmctl ima_sign"
+	# One directory per call: with -r, evmctl only walks its first path.
+	for d in "$W/small" "$W/files"; do
+		evmctl ima_sign -r --key "$W/key.pem" -a sha256 "$d" \
+			>/dev/null 2>&1 || fail "evmctl ima_sign $d"
+	done
 else
 	# Lists can still be appraised by a hash in security.ima.
 	evmctl ima_hash -r -a sha256 "$W/small" >/dev/null 2>&1 ||
