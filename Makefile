@@ -38,6 +38,7 @@ export REPO BUILD KSRC KTAR FLAVOUR JOBS KVM
 help:
 	@echo 'DIGLIM: the Digest Lists Integrity Module, built and tested under QEMU'
 	@echo
+	@echo '  make demo         the demonstration: order-independent PCR 11, appraisal by list'
 	@echo '  make run          boot the DIGLIM kernel with a TPM 2.0 (swtpm): root shell'
 	@echo "  make run CMD='…'  run a command in the guest and power off (its exit status)"
 	@echo '  make check        the whole test suite (KUnit + kselftests in the VM)'
@@ -81,6 +82,13 @@ run: kernel tools
 		$(if $(POLICY),--ima-policy $(POLICY)) \
 		$(if $(APPEND),--append "$(APPEND)") \
 		$(if $(CMD),-- '$(subst ','\'',$(CMD))')
+
+# The demonstration: a list of the guest's programs, a use_diglim policy,
+# PCR 11 unchanged across run orders, an unknown program measured and denied.
+.PHONY: demo
+demo: kernel tools
+	@$(T)/vm.sh --kernel $(BZIMAGE) --timeout $(TIMEOUT) --append quiet \
+		-- "DIGLIM_BUILD=$(BUILD) sh $(T)/demo.sh"
 
 check: selftests tools
 	@$(T)/check.sh --kernel $(BZIMAGE) --kselftests $(KSELFTEST) \

@@ -11,7 +11,7 @@ PKGS=(
 	xz-utils perl python3 git ccache linux-source-6.12
 	# the VM: QEMU, software TPM, guest tools
 	qemu-system-x86 swtpm swtpm-tools tpm2-tools busybox-static
-	ima-evm-utils openssl util-linux
+	ima-evm-utils openssl util-linux keyutils attr
 	# selftests and user-space tools
 	pkg-config libtss2-dev libcap-dev
 	# tools/diglim: librpm, rpmbuild for its tests, rst2man for man pages
