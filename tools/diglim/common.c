@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "common.h"
@@ -187,17 +188,6 @@ const struct algo *algo_hashing(const char *name)
 	return algo;
 }
 
-static int hex_val(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes @hexlen hex digits (an even number) into @out. */
 int hex_decode(const char *hex, size_t hexlen, unsigned char *out)
 {
@@ -208,8 +198,8 @@ int hex_decode(const char *hex, size_t hexlen, unsigned char *out)
 		return -EINVAL;
 
 	for (i = 0; i < hexlen / 2; i++) {
-		hi = hex_val(hex[2 * i]);
-		lo = hex_val(hex[2 * i + 1]);
+		hi = OPENSSL_hexchar2int((unsigned char)hex[2 * i]);
+		lo = OPENSSL_hexchar2int((unsigned char)hex[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return -EINVAL;
 		out[i] = hi << 4 | lo;
