@@ -18,6 +18,8 @@ PKGS=(
 	librpm-dev rpm python3-docutils
 	# make fuzz: clang with libFuzzer and the sanitizer runtimes
 	clang libclang-rt-14-dev
+	# make bench: perf in the guest, for the profiles of missed targets
+	linux-perf
 	# checkpatch.pl (spdxcheck.py) for make patches
 	python3-ply python3-git
 )
