@@ -48,6 +48,11 @@ done <"$KS/kselftest-list.txt"
 # Guest steps.
 vm_step tools bash "$DIGLIM_REPO/tools/diglim/tests/guest-tests.sh" \
 	"$DIGLIM_BUILD/tools/diglim"
+vm_step signed-lists bash "$DIGLIM_REPO/tools/testing/diglim/signed-lists.sh"
+# The benchmark at tiny sizes: it has to run and print its table; nothing
+# is judged against a target (make bench does that, on the bench kernel).
+vm_step bench-smoke bash "$DIGLIM_REPO/tools/testing/diglim/guest-bench.sh" \
+	--smoke "$OUT/bench-smoke"
 
 # kmemleak only reports objects that stayed unreferenced across scans older
 # than its minimum age: scan, wait, scan again.
