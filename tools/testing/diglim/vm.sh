@@ -20,6 +20,8 @@
 #   --quiet           console to the log only (default: log and terminal)
 #   --kunit           let built-in KUnit suites run at boot
 #   --mem MB          guest memory (default 2048)
+# QEMU_CPU sets the CPU model under TCG (default "max"); under KVM it is
+# always "host".
 # Without a command, an interactive root shell is started on the console.
 # The exit status is the payload's; 124 when the guest timed out, 125 when
 # it died before reporting a status.
@@ -113,7 +115,7 @@ auto)
 	fi
 	;;
 esac
-cpu=max
+cpu=${QEMU_CPU:-max}
 [ $accel = kvm ] && cpu=host
 
 cmdline="console=ttyS0 root=hostroot rootfstype=9p"
@@ -138,7 +140,7 @@ qemu=(qemu-system-x86_64 -accel $accel -cpu $cpu -smp 2 -m "$MEM"
 	-fsdev local,id=out,path="$T/out",security_model=none,multidevs=remap
 	-device virtio-9p-pci,fsdev=out,mount_tag=diglimout)
 
-echo "vm: booting $(basename "$KERNEL") ($accel, ${MEM}M), console log $LOG" >&2
+echo "vm: booting $(basename "$KERNEL") ($accel, ${MEM}M, cpu $cpu), console log $LOG" >&2
 start=$(date +%s)
 set +e
 if [ $INTERACTIVE = 1 ]; then
