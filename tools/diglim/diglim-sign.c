@@ -233,9 +233,21 @@ static size_t find_signature(const char *path, const struct buf *in,
 		return (size_t)-1;
 	}
 	memcpy(&ms, in->data + in->len - MODSIG_TRAILER_SIZE, sizeof(ms));
-	if (ms.id_type != PKEY_ID_PKCS7 || ms.algo || ms.hash ||
-	    ms.signer_len || ms.key_id_len) {
-		err_msg("%s: signature trailer is not of the PKCS#7 type", path);
+	/* The checks of the kernel's mod_check_sig(), in its order. */
+	if (!len) {
+		err_msg("%s: the signature covers no data (the kernel refuses a signature as long as the file)",
+			path);
+		return (size_t)-1;
+	}
+	if (ms.id_type != PKEY_ID_PKCS7) {
+		err_msg("%s: signature trailer is not of the PKCS#7 type (id_type %u)",
+			path, ms.id_type);
+		return (size_t)-1;
+	}
+	if (ms.algo || ms.hash || ms.signer_len || ms.key_id_len ||
+	    ms.pad[0] || ms.pad[1] || ms.pad[2]) {
+		err_msg("%s: signature descriptor has non-zero fields or padding (the kernel refuses it)",
+			path);
 		return (size_t)-1;
 	}
 	*sig = in->data + len;

@@ -431,6 +431,29 @@ t "verify: unsigned list fails" fails "$BIN/diglim-sign" verify \
 	-c "$S/cert1.pem" "$S/list"
 t "verify: trailer longer than the file fails" fails "$BIN/diglim-sign" verify \
 	-c "$S/cert1.pem" "$L/bad-trailer"
+# desc_patch OUT BYTE HEX: the signed list with descriptor byte BYTE (0-11) set.
+desc_patch() {
+	local len
+	cp "$S/signed" "$1"
+	len=$(stat -c %s "$1")
+	printf "\\x$3" | dd of="$1" bs=1 seek=$((len - 40 + $2)) conv=notrunc status=none
+}
+for b in 5 6 7; do
+	desc_patch "$S/pad$b" $b 01
+	t "verify: non-zero padding byte $((b - 5)) refused (as mod_check_sig)" sh -c '
+		! "$0" verify -c "$1/cert1.pem" "$2" 2>"$1/err" &&
+		grep -q "padding" "$1/err"' "$BIN/diglim-sign" "$S" "$S/pad$b"
+done
+desc_patch "$S/signer" 3 04
+t "verify: non-zero signer_len refused" fails "$BIN/diglim-sign" verify \
+	-c "$S/cert1.pem" "$S/signer"
+only_sig() {
+	local siglen
+	siglen=$(( $(stat -c %s "$S/signed") - $(stat -c %s "$S/list") - 40 ))
+	tail -c $((siglen + 40)) "$S/signed" >"$S/nodata"
+	fails "$BIN/diglim-sign" verify -c "$S/cert1.pem" "$S/nodata"
+}
+t "verify: a signature with no data before it refused" only_sig
 t "strip: gives the list back" sh -c '
 	"$0" strip -o "$1/stripped" "$1/signed" && cmp "$1/stripped" "$1/list"' \
 	"$BIN/diglim-sign" "$S"
