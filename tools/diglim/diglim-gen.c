@@ -740,15 +740,16 @@ int main(int argc, char **argv)
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
-	/* The command comes first, its options and operands in any order. */
-	cmd = argv[1];
-	argv[1] = argv[0];
-	argc--;
-	argv++;
+	/* Options may come before or after the command (getopt permutes). */
 	if (parse_opts(&o, argc, argv))
 		return 2;
-	argc -= optind;
-	argv += optind;
+	if (optind >= argc) {
+		err_msg("no command (see --help)");
+		return 2;
+	}
+	cmd = argv[optind];
+	argc -= optind + 1;
+	argv += optind + 1;
 
 	if (!strcmp(cmd, "files"))
 		return cmd_files(&o, argc, argv);

@@ -59,13 +59,28 @@ static int pin_cb(char *buf, int size, int rwflag __maybe_unused,
 	const char *pin = getenv("DIGLIM_SIGN_PIN");
 	int len;
 
-	if (!pin)
+	if (!pin || !*pin)
 		return -1;
 	len = strlen(pin);
 	if (len >= size)
 		return -1;
 	memcpy(buf, pin, len);
 	return len;
+}
+
+/* An encrypted PEM key: PKCS#8 or the older Proc-Type header. */
+static bool pem_encrypted(const char *path)
+{
+	struct buf text = { 0 };
+	bool enc = false;
+
+	if (!read_file(path, &text)) {
+		buf_append(&text, "", 1);
+		enc = strstr((char *)text.data, "-----BEGIN ENCRYPTED PRIVATE KEY-----") ||
+		      strstr((char *)text.data, "Proc-Type: 4,ENCRYPTED");
+	}
+	buf_free(&text);
+	return enc;
 }
 
 static EVP_PKEY *load_key(const char *path)
@@ -80,7 +95,19 @@ static EVP_PKEY *load_key(const char *path)
 			key = d2i_PrivateKey_bio(b, NULL);
 		BIO_free(b);
 	}
-	if (!key) {
+	if (!key && b && pem_encrypted(path)) {
+		/* libcrypto says "nested asn1 error" or "bad decrypt". */
+		const char *pin = getenv("DIGLIM_SIGN_PIN");
+
+		if (pin && *pin)
+			err_msg("%s: cannot decrypt the private key: wrong passphrase in DIGLIM_SIGN_PIN",
+				path);
+		else
+			err_msg("%s: the private key is encrypted: put its passphrase in DIGLIM_SIGN_PIN",
+				path);
+		if (verbose)
+			ERR_print_errors_fp(stderr);
+	} else if (!key) {
 		char what[512];
 
 		snprintf(what, sizeof(what), "%s: cannot read the private key",
@@ -255,9 +282,11 @@ static size_t find_signature(const char *path, const struct buf *in,
 	return len;
 }
 
-static int verify_cms(const unsigned char *sig, size_t sig_len,
+static int verify_cms(const char *path, const char *cert_path,
+		      const unsigned char *sig, size_t sig_len,
 		      const unsigned char *data, size_t len, X509 *cert)
 {
+	char what[1024];
 	const unsigned int flags = CMS_BINARY | CMS_DETACHED | CMS_NOINTERN |
 				   CMS_NO_SIGNER_CERT_VERIFY;
 	STACK_OF(X509) *certs = sk_X509_new_null();
@@ -268,11 +297,17 @@ static int verify_cms(const unsigned char *sig, size_t sig_len,
 	cms = d2i_CMS_ContentInfo(NULL, &sig, sig_len);
 	content = BIO_new_mem_buf(data, len);
 	if (!cms) {
-		ssl_err("the signature is not a valid PKCS#7 message");
+		snprintf(what, sizeof(what),
+			 "%s: the signature is not a valid PKCS#7 message", path);
+		ssl_err(what);
 	} else if (certs && content && sk_X509_push(certs, cert)) {
 		ok = CMS_verify(cms, certs, NULL, content, NULL, flags) == 1;
-		if (!ok)
-			ssl_err("signature verification failed");
+		if (!ok) {
+			snprintf(what, sizeof(what),
+				 "%s: BAD signature: not made by the key of %s over these bytes",
+				 path, cert_path);
+			ssl_err(what);
+		}
 	}
 	sk_X509_free(certs);
 	BIO_free(content);
@@ -299,7 +334,8 @@ static int cmd_verify(const struct sign_opts *o, const char *path)
 		err = cert ? 0 : -EINVAL;
 	}
 	if (!err)
-		err = verify_cms(sig, sig_len, in.data, len, cert);
+		err = verify_cms(path, o->cert, sig, sig_len, in.data, len,
+				 cert);
 	if (!err)
 		printf("%s: signature OK (%zu bytes signed, %zu-byte signature)\n",
 		       path, len, sig_len);
@@ -411,12 +447,14 @@ int main(int argc, char **argv)
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
-	cmd = argv[1];
-	argv[1] = argv[0];
-	argc--;
-	argv++;
+	/* Options may come before or after the command (getopt permutes). */
 	if (parse_opts(&o, argc, argv))
 		return 2;
+	if (optind >= argc) {
+		err_msg("no command (see --help)");
+		return 2;
+	}
+	cmd = argv[optind++];
 	if (optind != argc - 1) {
 		err_msg("%s: exactly one LIST is required", cmd);
 		return 2;

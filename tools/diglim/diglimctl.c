@@ -115,6 +115,25 @@ static char *dir_file(const struct ctl_opts *o, const char *name)
 	return p;
 }
 
+/*
+ * Returns 0 if the DIGLIM directory exists, else explains and returns 2, the
+ * exit status of a system error.
+ */
+static int diglim_present(const struct ctl_opts *o)
+{
+	struct stat st;
+
+	const char *why = "not a directory";
+
+	if (stat(o->dir, &st))
+		why = strerror(errno);
+	else if (S_ISDIR(st.st_mode))
+		return 0;
+	err_msg("%s: %s (securityfs not mounted, or a kernel without DIGLIM?)",
+		o->dir, why);
+	return 2;
+}
+
 /* Opens a DIGLIM entry, explaining a missing directory. */
 static int open_entry(const struct ctl_opts *o, const char *name, int flags)
 {
@@ -124,11 +143,12 @@ static int open_entry(const struct ctl_opts *o, const char *name, int flags)
 
 	fd = open(path, flags | O_CLOEXEC);
 	if (fd < 0) {
+		int err = errno;
+
 		if (stat(o->dir, &st))
-			err_msg("%s: %s (securityfs not mounted, or a kernel without DIGLIM?)",
-				o->dir, strerror(errno));
+			diglim_present(o);
 		else
-			report_errno(REQ_OTHER, path, errno);
+			report_errno(REQ_OTHER, path, err);
 	}
 	free(path);
 	return fd;
@@ -238,6 +258,8 @@ static int cmd_upload(const struct ctl_opts *o, enum req req, int argc,
 		err_msg("--label applies to --buffer uploads only (a path upload is labelled with the file name)");
 		return 2;
 	}
+	if (diglim_present(o))
+		return 2;
 	for (i = 0; i < argc; i++) {
 		if (o->buffer)
 			ret |= upload_buffer(o, req, entry, argv[i]);
@@ -313,7 +335,7 @@ static int cmd_query(const struct ctl_opts *o, int argc, char **argv)
 		for (ret = 0; argc; argc--, argv++) {
 			int r = do_query(o, argv[0]);
 
-			if (r == 1 && ret < 1)
+			if (r == 1)
 				err_msg("%s: not found", argv[0]);
 			ret = r > ret ? r : ret;
 		}
@@ -370,7 +392,8 @@ static int cmd_lists(const struct ctl_opts *o)
 
 	d = opendir(path);
 	if (!d) {
-		err_msg("%s: %s", path, strerror(errno));
+		if (!diglim_present(o))
+			err_msg("%s: %s", path, strerror(errno));
 		free(path);
 		return 2;
 	}
@@ -482,8 +505,9 @@ static void usage(FILE *f)
 		"  -r, --raw           dump: keep an appended signature (buffer semantics)\n"
 		"  -h, --help          this help\n"
 		"\n"
+		"Options may come before or after the command.\n"
 		"Exit status: 0 success, 1 failure (query: digest not found), 2 usage\n"
-		"or system error. See diglimctl(8).\n");
+		"or system error (no DIGLIM). See diglimctl(8).\n");
 }
 
 static const struct option long_opts[] = {
@@ -563,14 +587,16 @@ int main(int argc, char **argv)
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
-	cmd = argv[1];
-	argv[1] = argv[0];
-	argc--;
-	argv++;
+	/* Options may come before or after the command (getopt permutes). */
 	if (parse_opts(&o, argc, argv))
 		return 2;
-	argc -= optind;
-	argv += optind;
+	if (optind >= argc) {
+		err_msg("no command (see --help)");
+		return 2;
+	}
+	cmd = argv[optind];
+	argc -= optind + 1;
+	argv += optind + 1;
 
 	if (!strcmp(cmd, "add"))
 		return cmd_upload(&o, REQ_ADD, argc, argv);

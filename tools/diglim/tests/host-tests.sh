@@ -421,8 +421,27 @@ t "sign: a file that is not a list is refused, --force signs it" sh -c '
 	[ ! -e "$1/text.s" ] &&
 	"$0" sign -f -k "$1/key1.pem" -c "$1/cert1.pem" -o "$1/text.s" "$1/text" &&
 	"$0" verify -c "$1/cert1.pem" "$1/text.s"' "$BIN/diglim-sign" "$S"
-t "verify: wrong certificate fails" fails "$BIN/diglim-sign" verify \
-	-c "$S/cert2.pem" "$S/signed"
+wrong_cert() {
+	fails "$BIN/diglim-sign" verify -c "$S/cert2.pem" "$S/signed" \
+		2>"$T/err" || return 1
+	cat "$T/err"
+	grep -q "^diglim-sign: $S/signed: BAD signature" "$T/err"
+}
+t "verify: wrong certificate fails, naming the list" wrong_cert
+openssl req -new -x509 -newkey rsa:2048 -passout pass:right -subj "/CN=enc" \
+	-days 2 -keyout "$S/enc.pem" -out "$S/enc.crt" 2>/dev/null
+wrong_pin() {
+	DIGLIM_SIGN_PIN=$1 bad_sign -k "$S/enc.pem" -c "$S/enc.crt" &&
+		grep -q "^diglim-sign: $S/enc.pem: $2" "$T/err"
+}
+t "sign: wrong passphrase said in words, nothing written" wrong_pin wrong \
+	"cannot decrypt the private key: wrong passphrase"
+t "sign: missing passphrase said in words, nothing written" wrong_pin "" \
+	"the private key is encrypted"
+t "sign: right passphrase, options before the command" sh -c '
+	DIGLIM_SIGN_PIN=right "$0" -k "$1/enc.pem" -c "$1/enc.crt" sign \
+		-o "$1/enc.signed" "$1/list" &&
+	"$0" verify -c "$1/enc.crt" "$1/enc.signed"' "$BIN/diglim-sign" "$S"
 t "verify: tampered list fails" sh -c '
 	cp "$1/signed" "$1/tampered" &&
 	printf "\377" | dd of="$1/tampered" bs=1 seek=20 conv=notrunc status=none &&
@@ -489,6 +508,36 @@ no_diglim() {
 		grep -q "securityfs not mounted" "$T/err"
 }
 t "ctl: no DIGLIM directory is a clear error" no_diglim
+absent() {
+	local rc
+	"$BIN/diglimctl" "$@" -d /nonexistent/diglim "$L/good" 2>"$T/err"
+	rc=$?
+	cat "$T/err"
+	[ $rc = 2 ] && grep -q "securityfs not mounted" "$T/err"
+}
+t "ctl: add without DIGLIM exits 2 with a hint" absent add
+t "ctl: del without DIGLIM exits 2 with a hint" absent del
+t "ctl: add --buffer without DIGLIM exits 2" absent add --buffer
+lists_absent() {
+	fails "$BIN/diglimctl" lists -d /nonexistent/diglim 2>"$T/err" &&
+		grep -q "securityfs not mounted" "$T/err"
+}
+t "ctl: lists without DIGLIM gives the hint" lists_absent
+: >"$F/digest_query"
+several_unknown() {
+	local a=sha256-$(printf '%064d' 1) b=sha256-$(printf '%064d' 2) rc
+	"$BIN/diglimctl" query -d "$F" "$a" "$b" 2>"$T/err"
+	rc=$?
+	cat "$T/err"
+	[ $rc = 1 ] && grep -q "$a: not found" "$T/err" &&
+		grep -q "$b: not found" "$T/err"
+}
+t "ctl: query names every unknown digest" several_unknown
+t "ctl: options before the command" sh -c '
+	"$0" -d "$1" count | cmp - "$1/digests_count"' "$BIN/diglimctl" "$F"
+t "gen: options before the command" sh -c '
+	"$0" -o "$1/before" files "$2/one" && "$0" files "$2/one" -o "$1/after" &&
+	cmp "$1/before" "$1/after"' "$BIN/diglim-gen" "$T" "$D"
 t "ctl: query --file with an unknown algorithm" fails "$BIN/diglimctl" \
 	query -d "$F" -a sha999 --file "$D/one"
 
