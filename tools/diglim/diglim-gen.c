@@ -751,6 +751,16 @@ int main(int argc, char **argv)
 	argc -= optind + 1;
 	argv += optind + 1;
 
+	/*
+	 * A metadata digest is the digest of an EVM portable signature's
+	 * input (content digest, xattrs, mode, owner), which no source but a
+	 * manifest of such digests provides here.
+	 */
+	if (o.type == COMPACT_METADATA && strcmp(cmd, "manifest")) {
+		err_msg("%s: -t metadata needs EVM portable-signature digests, which %s does not have (content digests typed metadata would never match); use 'manifest' with a manifest of EVM digests",
+			cmd, cmd);
+		return 2;
+	}
 	if (!strcmp(cmd, "files"))
 		return cmd_files(&o, argc, argv);
 	if (!strcmp(cmd, "manifest"))

@@ -148,10 +148,52 @@ static int read_rpm_file(rpmts ts, const char *path, struct pkg *p)
 	return 0;
 }
 
+/*
+ * librpm creates an empty database where none is, so that a mistyped
+ * --dbpath (or a machine without RPM) would give no list and success.
+ * Insist on a database file of one of librpm's backends.
+ */
+static int rpm_db_exists(void)
+{
+	static const char *const files[] = {
+		"rpmdb.sqlite", "Packages", "Packages.db", "data.mdb",
+	};
+	char *db = rpmExpand("%{_dbpath}", NULL);
+	char *path = xmalloc(strlen(db) + 32);
+	const char *why = NULL;
+	struct stat st;
+	size_t i;
+
+	if (stat(db, &st))
+		why = strerror(errno);
+	else if (!S_ISDIR(st.st_mode))
+		why = "not a directory";
+	if (why) {
+		err_msg("RPM database %s: %s (see --dbpath)", db, why);
+		free(path);
+		free(db);
+		return -ENOENT;
+	}
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		sprintf(path, "%s/%s", db, files[i]);
+		if (!stat(path, &st) && S_ISREG(st.st_mode))
+			break;
+	}
+	if (i == ARRAY_SIZE(files))
+		err_msg("RPM database %s: no database there (none of rpmdb.sqlite, Packages, Packages.db, data.mdb; see --dbpath)",
+			db);
+	free(path);
+	free(db);
+	return i == ARRAY_SIZE(files) ? -ENOENT : 0;
+}
+
 static int read_rpm_db(rpmts ts, struct pkg **pkgs, size_t *n)
 {
 	rpmdbMatchIterator mi;
 	Header h;
+
+	if (rpm_db_exists())
+		return -ENOENT;
 
 	mi = rpmtsInitIterator(ts, RPMDBI_PACKAGES, NULL, 0);
 	if (!mi) {

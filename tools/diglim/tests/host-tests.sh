@@ -161,8 +161,8 @@ for a in sha1:20 sha512:64 sha384:48 sha224:28; do
 		"${a#*:}" "${SUB[@]}"
 done
 
-t "files: -t metadata -m immutable in the header" sh -c '
-	"$0" files -t metadata -m immutable -o "$1/m" "$2/one" &&
+t "manifest: -t metadata -m immutable in the header" sh -c '
+	sha256sum "$2/one" | "$0" manifest -t metadata -m immutable -o "$1/m" - &&
 	"$3" dump "$1/m" | head -1 | grep -q "type: 2, modifiers: 1, count: 1, datalen: 32"' \
 	"$BIN/diglim-gen" "$O" "$D" "$BIN/diglimctl"
 t "files: -t parser" sh -c '
@@ -170,7 +170,7 @@ t "files: -t parser" sh -c '
 	"$3" dump "$1/p" | head -1 | grep -q "type: 0, modifiers: 0"' \
 	"$BIN/diglim-gen" "$O" "$D" "$BIN/diglimctl"
 t "files: header bytes are little-endian on the wire" sh -c '
-	"$0" files -a sha512 -t metadata -o "$1/le" "$2/one" &&
+	sha512sum "$2/one" | "$0" manifest -a sha512 -t metadata -o "$1/le" - &&
 	[ "$(od -An -tx1 -N16 "$1/le" | tr -d " \n")" = 01000200000006000100000040000000 ]' \
 	"$BIN/diglim-gen" "$T" "$D"
 
@@ -189,6 +189,18 @@ t "files: no regular file at all, nothing written" bad_gen files "$D/empty"
 t "files: unknown algorithm" bad_gen files -a sha999 "$D/one"
 t "files: algorithm libcrypto lacks (tgr192)" bad_gen files -a tgr192 "$D/one"
 t "files: unknown type" bad_gen files -t key "$D/one"
+metadata_refused() {
+	local dir=$T/bad.$N
+	mkdir "$dir"
+	fails "$BIN/diglim-gen" "$@" -t metadata -d "$dir" -o "$dir/list" \
+		2>"$T/err" || return 1
+	cat "$T/err"
+	grep -q "EVM portable-signature digests" "$T/err" && nothing_in "$dir"
+}
+t "files: -t metadata refused (content digests are not EVM digests)" \
+	metadata_refused files "$D/one"
+t "dpkg: -t metadata refused" metadata_refused dpkg
+t "rpm: -t metadata refused" metadata_refused rpm
 t "files: unknown modifier" bad_gen files -m mutable "$D/one"
 
 mkdir -p "$T/unreadable"
@@ -320,7 +332,8 @@ t "dump: refuses a missing file" fails "$BIN/diglimctl" dump "$T/none"
 # An old "file" list (type 2) is a new metadata list byte for byte, an old
 # parser list (1) a new file list, an old key list (0) a new parser list.
 t "convert: legacy file (2) -> file (1)" sh -c '
-	"$0" files -t metadata -o "$1/old" "$2" && "$0" files -o "$1/new" "$2" &&
+	find "$2" -type f -print0 | sort -z | xargs -0 sha256sum |
+	"$0" manifest -t metadata -o "$1/old" - && "$0" files -o "$1/new" "$2" &&
 	"$0" convert -o "$1/conv" "$1/old" && cmp "$1/conv" "$1/new"' \
 	"$BIN/diglim-gen" "$L" "$D/sub"
 t "convert: legacy parser (1) -> parser (0)" sh -c '
@@ -630,6 +643,14 @@ if command -v rpmbuild >/dev/null; then
 		mkdir "$1/obad" && head -c 4096 /dev/urandom >"$1/bad.rpm" &&
 		! "$0" rpm -d "$1/obad" "$2" "$1/bad.rpm" && [ -z "$(ls -A "$1/obad")" ]' \
 		"$BIN/diglim-gen" "$T/rpm" "$R8"
+	t "rpm: --dbpath of a missing directory fails, creates nothing" sh -c '
+		! "$0" rpm --dbpath "$1/typo" -d "$1" 2>"$1/err" &&
+		grep -q "typo: No such file" "$1/err" && [ ! -e "$1/typo" ]' \
+		"$BIN/diglim-gen" "$T/rpm"
+	t "rpm: --dbpath of an empty directory fails, creates nothing" sh -c '
+		mkdir "$1/emptydb" && ! "$0" rpm --dbpath "$1/emptydb" -d "$1" 2>"$1/err" &&
+		grep -q "no database there" "$1/err" && [ -z "$(ls -A "$1/emptydb")" ]' \
+		"$BIN/diglim-gen" "$T/rpm"
 	t "rpm: truncated rpm file, nothing written" sh -c '
 		mkdir "$1/otr" && head -c 3000 "$2" >"$1/trunc.rpm" &&
 		! "$0" rpm -d "$1/otr" "$1/trunc.rpm" && [ -z "$(ls -A "$1/otr")" ]' \
