@@ -737,6 +737,7 @@ TEST_F_TIMEOUT(stress, mixed, 3600)
 	const long seconds = env ? strtol(env, NULL, 10) : DEFAULT_SECONDS;
 	struct counters total = {};
 	struct timespec start, end;
+	double secs;
 	int i, errors = 0;
 
 	ASSERT_LT(0, seconds);
@@ -771,16 +772,16 @@ TEST_F_TIMEOUT(stress, mixed, 3600)
 		}
 	}
 	clock_gettime(CLOCK_MONOTONIC, &end);
-	ksft_print_msg("stress: %.1f s, adds %lu, dels %lu, EEXIST %lu, ENOENT %lu, queries %lu (%lu non-empty),\n",
-		       (end.tv_sec - start.tv_sec) +
-			       (end.tv_nsec - start.tv_nsec) / 1e9,
-		       total.adds, total.dels, total.eexist, total.enoent,
-		       total.queries, total.answer_lines);
-	ksft_print_msg("stress: bin reads %lu, ascii reads %lu, absent views %lu, bytes read %lu,\n",
-		       total.bin_reads, total.ascii_reads, total.absent,
-		       total.read_bytes);
-	ksft_print_msg("stress: views read whole after deletion %lu, digests_count reads %lu\n",
-		       total.deleted_open, total.counts);
+	secs = (end.tv_sec - start.tv_sec) +
+	       (end.tv_nsec - start.tv_nsec) / 1e9;
+	ksft_print_msg("stress: %.1f s, adds %lu, dels %lu, EEXIST %lu, ENOENT %lu\n",
+		       secs, total.adds, total.dels, total.eexist, total.enoent);
+	ksft_print_msg("stress: queries %lu (%lu non-empty), digests_count reads %lu\n",
+		       total.queries, total.answer_lines, total.counts);
+	ksft_print_msg("stress: bin reads %lu, ascii reads %lu, absent views %lu\n",
+		       total.bin_reads, total.ascii_reads, total.absent);
+	ksft_print_msg("stress: bytes read %lu, views read whole after deletion %lu\n",
+		       total.read_bytes, total.deleted_open);
 	ASSERT_EQ(0, errors);
 	/* Every kind of operation happened. */
 	EXPECT_LT(0, total.adds);
