@@ -207,11 +207,11 @@ TEST_F(base, open_for_read_denied)
 
 	ASSERT_EQ(0, state_get(&before));
 	for (i = 0; i < ARRAY_SIZE(paths); i++) {
-		EXPECT_EQ(EACCES, test_open(paths[i], O_RDONLY))
+		EXPECT_EQ(-EACCES, test_open(paths[i], O_RDONLY))
 		{
 			TH_LOG("%s", paths[i]);
 		}
-		EXPECT_EQ(EACCES, test_open(paths[i], O_RDWR))
+		EXPECT_EQ(-EACCES, test_open(paths[i], O_RDWR))
 		{
 			TH_LOG("%s", paths[i]);
 		}
@@ -353,7 +353,7 @@ static void assert_bad_field(struct __test_metadata *const _metadata,
 	for (i = 0; i < nr; i++) {
 		make_bad_hdr(&list, field, values[i]);
 		ASSERT_FALSE(list_valid(list.data, list.len));
-		assert_list_err(_metadata, list.data, list.len, EINVAL);
+		assert_list_err(_metadata, list.data, list.len, -EINVAL);
 	}
 	/* The same list with the field restored is accepted. */
 	make_bad_hdr(&list, F_ALGO, HASH_ALGO_SHA256);
@@ -432,7 +432,7 @@ TEST_F(base, count_overflow)
 		if (cases[i].datalen <= sizeof(data))
 			dbuf_append(&list, data, cases[i].datalen);
 		ASSERT_FALSE(list_valid(list.data, list.len));
-		assert_list_err(_metadata, list.data, list.len, EINVAL);
+		assert_list_err(_metadata, list.data, list.len, -EINVAL);
 	}
 	dbuf_free(&list);
 }
@@ -457,7 +457,7 @@ TEST_F(base, datalen_mismatch)
 			cases[i].count, cases[i].datalen);
 		dbuf_append(&list, data, cases[i].datalen);
 		ASSERT_FALSE(list_valid(list.data, list.len));
-		assert_list_err(_metadata, list.data, list.len, EINVAL);
+		assert_list_err(_metadata, list.data, list.len, -EINVAL);
 	}
 	dbuf_free(&list);
 }
@@ -484,14 +484,14 @@ TEST_F(base, datalen_past_end)
 			cases[i].count, cases[i].count * 32);
 		dbuf_append(&list, data, cases[i].present);
 		ASSERT_FALSE(list_valid(list.data, list.len));
-		assert_list_err(_metadata, list.data, list.len, EINVAL);
+		assert_list_err(_metadata, list.data, list.len, -EINVAL);
 	}
 	/* Past the end of a second block. */
 	dbuf_reset(&list);
 	put_random_block(&list, COMPACT_FILE, 0, HASH_ALGO_SHA256, 1);
 	put_hdr(&list, 1, 0, COMPACT_FILE, 0, HASH_ALGO_SHA256, 2, 64);
 	dbuf_append(&list, data, 32);
-	assert_list_err(_metadata, list.data, list.len, EINVAL);
+	assert_list_err(_metadata, list.data, list.len, -EINVAL);
 	dbuf_free(&list);
 }
 
@@ -509,12 +509,12 @@ TEST_F(base, trailing_bytes)
 		/* Looks like the start of a valid header. */
 		dbuf_append(&list, valid.data, n);
 		ASSERT_FALSE(list_valid(list.data, list.len));
-		assert_list_err(_metadata, list.data, list.len, EINVAL);
+		assert_list_err(_metadata, list.data, list.len, -EINVAL);
 
 		dbuf_reset(&list);
 		dbuf_append(&list, valid.data, valid.len);
 		dbuf_append(&list, junk, n);
-		assert_list_err(_metadata, list.data, list.len, EINVAL);
+		assert_list_err(_metadata, list.data, list.len, -EINVAL);
 	}
 	dbuf_free(&list);
 	dbuf_free(&valid);
@@ -527,7 +527,7 @@ TEST_F(base, truncated_header)
 
 	put_random_block(&valid, COMPACT_FILE, 0, HASH_ALGO_SHA256, 0);
 	for (n = 1; n < sizeof(struct compact_list_hdr); n++)
-		assert_list_err(_metadata, valid.data, n, EINVAL);
+		assert_list_err(_metadata, valid.data, n, -EINVAL);
 	dbuf_free(&valid);
 }
 
@@ -540,7 +540,7 @@ TEST_F(base, invalid_block_rejects_whole_list)
 	put_random_block(&list, COMPACT_FILE, 0, HASH_ALGO_SHA256, 3);
 	put_random_block(&list, COMPACT_PARSER, 0, HASH_ALGO_SHA1, 2);
 	put_hdr(&list, 1, 0, COMPACT_FILE, 0, HASH_ALGO__LAST, 0, 0);
-	assert_list_err(_metadata, list.data, list.len, EINVAL);
+	assert_list_err(_metadata, list.data, list.len, -EINVAL);
 	first = get_block(&list, 0);
 	assert_answer(_metadata, first.algo, first.digests, "");
 	assert_answer(_metadata, first.algo, first.digests + 64, "");
@@ -559,7 +559,7 @@ TEST_F(base, not_a_path)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(reqs); i++)
-		assert_list_err(_metadata, reqs[i], strlen(reqs[i]), EINVAL);
+		assert_list_err(_metadata, reqs[i], strlen(reqs[i]), -EINVAL);
 }
 
 TEST_F(base, empty_write)
@@ -567,7 +567,7 @@ TEST_F(base, empty_write)
 	struct dbuf list = {};
 
 	put_random_block(&list, COMPACT_FILE, 0, HASH_ALGO_SHA256, 1);
-	assert_list_err(_metadata, list.data, 0, EINVAL);
+	assert_list_err(_metadata, list.data, 0, -EINVAL);
 	dbuf_free(&list);
 }
 
@@ -619,10 +619,10 @@ TEST_F_TIMEOUT(base, too_big, 120)
 	buf = mmap(NULL, len + 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1,
 		   0);
 	ASSERT_NE(MAP_FAILED, buf);
-	assert_list_err(_metadata, buf, len, EFBIG);
-	assert_list_err(_metadata, buf, len + 4096, EFBIG);
+	assert_list_err(_metadata, buf, len, -EFBIG);
+	assert_list_err(_metadata, buf, len + 4096, -EFBIG);
 	/* The largest upload is parsed: all zero, version 0. */
-	assert_upload_err(_metadata, DIGEST_LIST_ADD, buf, len - 1, EINVAL);
+	assert_upload_err(_metadata, DIGEST_LIST_ADD, buf, len - 1, -EINVAL);
 	munmap(buf, len + 4096);
 
 	/* The same limit applies to a list file. */
@@ -631,7 +631,7 @@ TEST_F_TIMEOUT(base, too_big, 120)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ftruncate(fd, len));
 	close(fd);
-	assert_path_err(_metadata, path, EFBIG);
+	assert_path_err(_metadata, path, -EFBIG);
 }
 
 TEST_F(base, eexist)
@@ -648,21 +648,21 @@ TEST_F(base, eexist)
 	/* Same bytes, whatever the label or the way: no stray entry. */
 	ASSERT_EQ(0, set_label("second"));
 	assert_upload_err(_metadata, DIGEST_LIST_ADD, list.data, list.len,
-			  EEXIST);
+			  -EEXIST);
 	ASSERT_EQ(0, set_label("first"));
 	assert_upload_err(_metadata, DIGEST_LIST_ADD, list.data, list.len,
-			  EEXIST);
+			  -EEXIST);
 	ASSERT_EQ(0, clear_label());
 	assert_upload_err(_metadata, DIGEST_LIST_ADD, list.data, list.len,
-			  EEXIST);
+			  -EEXIST);
 	make_path(path, self->dir, "third");
 	ASSERT_EQ(0, write_file(path, list.data, list.len));
 	assert_upload_err(_metadata, DIGEST_LIST_ADD, path, strlen(path),
-			  EEXIST);
+			  -EEXIST);
 	make_path(path, self->dir, "first");
 	ASSERT_EQ(0, write_file(path, list.data, list.len));
 	assert_upload_err(_metadata, DIGEST_LIST_ADD, path, strlen(path),
-			  EEXIST);
+			  -EEXIST);
 	assert_added(_metadata, &names, name);
 
 	del_labeled(_metadata, &list, "first");
@@ -679,28 +679,28 @@ TEST_F(base, del_enoent)
 	make_list(&other);
 	/* Never loaded. */
 	assert_upload_err(_metadata, DIGEST_LIST_DEL, list.data, list.len,
-			  ENOENT);
+			  -ENOENT);
 	make_path(path, self->dir, "one");
 	ASSERT_EQ(0, write_file(path, list.data, list.len));
 	assert_upload_err(_metadata, DIGEST_LIST_DEL, path, strlen(path),
-			  ENOENT);
+			  -ENOENT);
 
 	/* Loaded with another label. */
 	add_labeled(_metadata, &list, "one");
 	add_labeled(_metadata, &other, NULL);
 	ASSERT_EQ(0, set_label("two"));
 	assert_upload_err(_metadata, DIGEST_LIST_DEL, list.data, list.len,
-			  ENOENT);
+			  -ENOENT);
 	ASSERT_EQ(0, clear_label());
 	assert_upload_err(_metadata, DIGEST_LIST_DEL, list.data, list.len,
-			  ENOENT);
+			  -ENOENT);
 	ASSERT_EQ(0, set_label("one"));
 	assert_upload_err(_metadata, DIGEST_LIST_DEL, other.data, other.len,
-			  ENOENT);
+			  -ENOENT);
 	make_path(path, self->dir, "three");
 	ASSERT_EQ(0, write_file(path, list.data, list.len));
 	assert_upload_err(_metadata, DIGEST_LIST_DEL, path, strlen(path),
-			  ENOENT);
+			  -ENOENT);
 
 	/* The right label works, by buffer or by path. */
 	del_labeled(_metadata, &list, "one");
@@ -796,7 +796,7 @@ TEST_F(base, label_invalid)
 
 		ASSERT_EQ(0, set_label("good"));
 		ASSERT_EQ(0, state_get(&before));
-		ASSERT_EQ(EINVAL, sfs_write(DIGLIM_LABEL_PATH, label, len))
+		ASSERT_EQ(-EINVAL, sfs_write(DIGLIM_LABEL_PATH, label, len))
 		{
 			TH_LOG("label %zu accepted", i);
 		}
@@ -814,7 +814,7 @@ TEST_F(base, label_invalid)
 	longest[255] = '\n';
 	EXPECT_EQ(0, sfs_write(DIGLIM_LABEL_PATH, longest, 256));
 	longest[256] = '\n';
-	EXPECT_EQ(EINVAL, sfs_write(DIGLIM_LABEL_PATH, longest, 257));
+	EXPECT_EQ(-EINVAL, sfs_write(DIGLIM_LABEL_PATH, longest, 257));
 	EXPECT_EQ(0, sfs_write(DIGLIM_LABEL_PATH, longest, 255));
 	ASSERT_EQ(0, clear_label());
 	dbuf_free(&list);
@@ -841,16 +841,16 @@ TEST_F(base, name_too_long)
 	make_label(label, max + 1);
 	ASSERT_EQ(0, set_label(label));
 	assert_upload_err(_metadata, DIGEST_LIST_ADD, list.data, list.len,
-			  ENAMETOOLONG);
+			  -ENAMETOOLONG);
 	make_path(path, self->dir, label);
 	ASSERT_EQ(0, write_file(path, list.data, list.len));
 	assert_upload_err(_metadata, DIGEST_LIST_ADD, path, strlen(path),
-			  ENAMETOOLONG);
+			  -ENAMETOOLONG);
 	/* A valid label still makes a too long name. */
 	make_label(label, NAME_MAX);
 	ASSERT_EQ(0, set_label(label));
 	assert_upload_err(_metadata, DIGEST_LIST_ADD, list.data, list.len,
-			  ENAMETOOLONG);
+			  -ENAMETOOLONG);
 	ASSERT_EQ(0, unlink(path));
 
 	/* Exactly 255 bytes. */
@@ -884,25 +884,25 @@ TEST_F(base, query_errors)
 		int hex_len;
 		int err;
 	} cases[] = {
-		{ "md6-%.*s", 32, ENOENT },
-		{ "foo-%.*s", 2, ENOENT },
-		{ "sha-%.*s", 40, ENOENT },
-		{ "sha25-%.*s", 64, ENOENT },
-		{ "-%.*s", 64, ENOENT },
-		{ "sha256-%.*s", 63, EINVAL },
-		{ "sha256-%.*s", 65, EINVAL },
-		{ "sha256-%.*s", 62, EINVAL },
-		{ "sha256-%.*s", 0, EINVAL },
-		{ "sha256-%.*s\n", 0, EINVAL },
-		{ "sha256-%.*szz", 62, EINVAL },
-		{ "sha256-%.*sx", 64, EINVAL },
-		{ "sha256-%.*s ", 64, EINVAL },
-		{ "sha256-%.*s\n\n", 64, EINVAL },
-		{ "sha256-%.*s\nx", 64, EINVAL },
-		{ "sha256--%.*s", 64, EINVAL },
-		{ "sha1-%.*s", 64, EINVAL },
-		{ "sha3-256-%.*s", 63, EINVAL },
-		{ "sha3-512-%.*s", 64, EINVAL },
+		{ "md6-%.*s", 32, -ENOENT },
+		{ "foo-%.*s", 2, -ENOENT },
+		{ "sha-%.*s", 40, -ENOENT },
+		{ "sha25-%.*s", 64, -ENOENT },
+		{ "-%.*s", 64, -ENOENT },
+		{ "sha256-%.*s", 63, -EINVAL },
+		{ "sha256-%.*s", 65, -EINVAL },
+		{ "sha256-%.*s", 62, -EINVAL },
+		{ "sha256-%.*s", 0, -EINVAL },
+		{ "sha256-%.*s\n", 0, -EINVAL },
+		{ "sha256-%.*szz", 62, -EINVAL },
+		{ "sha256-%.*sx", 64, -EINVAL },
+		{ "sha256-%.*s ", 64, -EINVAL },
+		{ "sha256-%.*s\n\n", 64, -EINVAL },
+		{ "sha256-%.*s\nx", 64, -EINVAL },
+		{ "sha256--%.*s", 64, -EINVAL },
+		{ "sha1-%.*s", 64, -EINVAL },
+		{ "sha3-256-%.*s", 63, -EINVAL },
+		{ "sha3-512-%.*s", 64, -EINVAL },
 	};
 	struct diglim_state before = {};
 	char req[256];
@@ -919,7 +919,7 @@ TEST_F(base, query_errors)
 	/* Embedded NUL. */
 	snprintf(req, sizeof(req), "sha256-%.64s", hex);
 	req[20] = '\0';
-	EXPECT_EQ(EINVAL, query_raw(req, strlen(hex) + 7, NULL));
+	EXPECT_EQ(-EINVAL, query_raw(req, strlen(hex) + 7, NULL));
 	assert_state_same(_metadata, &before);
 	state_free(&before);
 }
@@ -1142,9 +1142,9 @@ TEST_F(base, path_add_del)
 	strcat(req, "\n");
 	ASSERT_EQ(0, state_get(&before));
 	err = diglim_upload_file(DIGEST_LIST_ADD, req);
-	EXPECT_TRUE(err == ENOENT || err == EINVAL)
+	EXPECT_TRUE(err == -ENOENT || err == -EINVAL)
 	{
-		TH_LOG("%s", strerror(err));
+		TH_LOG("%s", strerror(-err));
 	}
 	assert_state_same(_metadata, &before);
 	state_free(&before);
@@ -1166,32 +1166,32 @@ TEST_F(base, path_errors)
 
 	make_list(&list);
 	make_path(path, self->dir, "missing");
-	assert_path_err(_metadata, path, ENOENT);
+	assert_path_err(_metadata, path, -ENOENT);
 
 	make_path(target, self->dir, "loop2");
 	make_path(path, self->dir, "loop1");
 	ASSERT_EQ(0, symlink(target, path));
 	ASSERT_EQ(0, symlink(path, target));
-	assert_path_err(_metadata, path, ELOOP);
+	assert_path_err(_metadata, path, -ELOOP);
 
 	make_path(target, self->dir, "missing");
 	make_path(path, self->dir, "dangling");
 	ASSERT_EQ(0, symlink(target, path));
-	assert_path_err(_metadata, path, ENOENT);
+	assert_path_err(_metadata, path, -ENOENT);
 
 	make_path(path, self->dir, "file");
 	ASSERT_EQ(0, write_file(path, list.data, list.len));
 	strcat(path, "/list");
-	assert_path_err(_metadata, path, ENOTDIR);
+	assert_path_err(_metadata, path, -ENOTDIR);
 
 	/* Shorter than its size, as most sysfs files. */
-	assert_path_err(_metadata, "/sys/kernel/uevent_seqnum", EIO);
+	assert_path_err(_metadata, "/sys/kernel/uevent_seqnum", -EIO);
 
 	longest = xrealloc(NULL, PATH_MAX + 2);
 	memset(longest, 'a', PATH_MAX + 1);
 	longest[0] = '/';
 	longest[PATH_MAX + 1] = '\0';
-	assert_path_err(_metadata, longest, ENAMETOOLONG);
+	assert_path_err(_metadata, longest, -ENAMETOOLONG);
 	free(longest);
 	dbuf_free(&list);
 }
@@ -1201,16 +1201,16 @@ TEST_F(base, path_not_regular)
 	char path[PATH_MAX];
 	int fd;
 
-	assert_path_err(_metadata, self->dir, EINVAL);
-	assert_path_err(_metadata, "/dev/null", EINVAL);
+	assert_path_err(_metadata, self->dir, -EINVAL);
+	assert_path_err(_metadata, "/dev/null", -EINVAL);
 	/* Regular files of size 0 in /proc. */
-	assert_path_err(_metadata, "/proc/self/status", EINVAL);
-	assert_path_err(_metadata, "/proc/self/stat", EINVAL);
+	assert_path_err(_metadata, "/proc/self/status", -EINVAL);
+	assert_path_err(_metadata, "/proc/self/stat", -EINVAL);
 	make_path(path, self->dir, "empty");
 	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 	ASSERT_LE(0, fd);
 	close(fd);
-	assert_path_err(_metadata, path, EINVAL);
+	assert_path_err(_metadata, path, -EINVAL);
 }
 
 TEST_F(base, path_fifo)
@@ -1225,8 +1225,9 @@ TEST_F(base, path_fifo)
 	ASSERT_EQ(0, state_get(&before));
 	pid = fork();
 	ASSERT_LE(0, pid);
+	/* The exit status carries the positive errno. */
 	if (pid == 0)
-		_exit(diglim_add_file(path));
+		_exit(-diglim_add_file(path));
 
 	/* Opening a FIFO must not wait for a writer. */
 	for (i = 0; i < 100; i++) {
@@ -1262,13 +1263,13 @@ TEST_F(base, path_etxtbsy)
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	assert_upload_err(_metadata, DIGEST_LIST_ADD, path, strlen(path),
-			  ETXTBSY);
+			  -ETXTBSY);
 	close(fd);
 	ASSERT_EQ(0, diglim_add_file(path));
 	fd = open(path, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	assert_upload_err(_metadata, DIGEST_LIST_DEL, path, strlen(path),
-			  ETXTBSY);
+			  -ETXTBSY);
 	close(fd);
 	ASSERT_EQ(0, diglim_del_file(path));
 	dbuf_free(&list);
@@ -1294,7 +1295,7 @@ TEST_F(base, path_writer_credentials)
 	if (pid == 0) {
 		EXPECT_EQ(0, drop_cap(CAP_DAC_OVERRIDE));
 		EXPECT_EQ(0, drop_cap(CAP_DAC_READ_SEARCH));
-		EXPECT_EQ(EACCES, diglim_add_file(path));
+		EXPECT_EQ(-EACCES, diglim_add_file(path));
 		_exit(_metadata->exit_code);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
@@ -1330,13 +1331,13 @@ TEST_F(base, signature_stripped)
 		/* Raw buffers are never stripped. */
 		ASSERT_EQ(0, set_label("signed"));
 		assert_upload_err(_metadata, DIGEST_LIST_DEL, file.data,
-				  file.len, EINVAL);
+				  file.len, -EINVAL);
 		if (i % 2)
 			del_labeled(_metadata, &list, "signed");
 		else
 			ASSERT_EQ(0, diglim_del_file(path));
 	}
-	assert_list_err(_metadata, file.data, file.len, EINVAL);
+	assert_list_err(_metadata, file.data, file.len, -EINVAL);
 	dbuf_free(&list);
 	dbuf_free(&file);
 	dbuf_free(&names);
@@ -1361,7 +1362,7 @@ TEST_F(base, signature_too_long)
 		/* The claimed signature starts before the file. */
 		put_sig_trailer(&file, 0, claims[i]);
 		ASSERT_EQ(0, write_file(path, file.data, file.len));
-		assert_path_err(_metadata, path, EINVAL);
+		assert_path_err(_metadata, path, -EINVAL);
 	}
 	dbuf_free(&list);
 	dbuf_free(&file);
@@ -1385,15 +1386,15 @@ TEST_F(base, unprivileged)
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		EXPECT_EQ(0, become_nobody());
-		EXPECT_EQ(EACCES, test_open(DIGLIM_ADD_PATH, O_WRONLY));
-		EXPECT_EQ(EACCES, test_open(DIGLIM_DEL_PATH, O_WRONLY));
-		EXPECT_EQ(EACCES, test_open(DIGLIM_LABEL_PATH, O_WRONLY));
-		EXPECT_EQ(EACCES, test_open(DIGLIM_QUERY_PATH, O_RDWR));
-		EXPECT_EQ(EACCES, test_open(DIGLIM_QUERY_PATH, O_RDONLY));
-		EXPECT_EQ(EACCES, test_open(DIGLIM_COUNT_PATH, O_RDONLY));
-		EXPECT_EQ(EACCES, test_open(entry, O_RDONLY));
+		EXPECT_EQ(-EACCES, test_open(DIGLIM_ADD_PATH, O_WRONLY));
+		EXPECT_EQ(-EACCES, test_open(DIGLIM_DEL_PATH, O_WRONLY));
+		EXPECT_EQ(-EACCES, test_open(DIGLIM_LABEL_PATH, O_WRONLY));
+		EXPECT_EQ(-EACCES, test_open(DIGLIM_QUERY_PATH, O_RDWR));
+		EXPECT_EQ(-EACCES, test_open(DIGLIM_QUERY_PATH, O_RDONLY));
+		EXPECT_EQ(-EACCES, test_open(DIGLIM_COUNT_PATH, O_RDONLY));
+		EXPECT_EQ(-EACCES, test_open(entry, O_RDONLY));
 		strcat(entry, DIGLIM_ASCII_SUFFIX);
-		EXPECT_EQ(EACCES, test_open(entry, O_RDONLY));
+		EXPECT_EQ(-EACCES, test_open(entry, O_RDONLY));
 		_exit(_metadata->exit_code);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
@@ -1427,15 +1428,15 @@ static void assert_writes_eperm(struct __test_metadata *const _metadata,
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		err = child_setup();
-		if (err == EINVAL || err == EPERM || err == ENOSPC)
+		if (err == -EINVAL || err == -EPERM || err == -ENOSPC)
 			_exit(KSFT_SKIP);
 		EXPECT_EQ(0, err);
-		EXPECT_EQ(EPERM, diglim_add(other.data, other.len));
-		EXPECT_EQ(EPERM, diglim_add_file(path));
-		EXPECT_EQ(EPERM, diglim_del(loaded.data, loaded.len));
-		EXPECT_EQ(EPERM, diglim_del_file(path));
-		EXPECT_EQ(EPERM, set_label("label"));
-		EXPECT_EQ(EPERM, query_digest(blk.algo, blk.digests, NULL));
+		EXPECT_EQ(-EPERM, diglim_add(other.data, other.len));
+		EXPECT_EQ(-EPERM, diglim_add_file(path));
+		EXPECT_EQ(-EPERM, diglim_del(loaded.data, loaded.len));
+		EXPECT_EQ(-EPERM, diglim_del_file(path));
+		EXPECT_EQ(-EPERM, set_label("label"));
+		EXPECT_EQ(-EPERM, query_digest(blk.algo, blk.digests, NULL));
 		_exit(_metadata->exit_code);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
@@ -1458,7 +1459,7 @@ static int drop_sys_admin(void)
 
 static int enter_user_ns(void)
 {
-	return unshare(CLONE_NEWUSER) ? errno : 0;
+	return unshare(CLONE_NEWUSER) ? -errno : 0;
 }
 
 TEST_F(base, no_cap_sys_admin)

@@ -2,8 +2,9 @@
 /*
  * DIGLIM - Selftest helpers
  *
- * Every helper that talks to the kernel returns 0 on success or a positive
- * errno, so that tests read as EXPECT_EQ(EINVAL, diglim_add(buf, len)).
+ * Every helper that talks to the kernel returns 0 on success or a negative
+ * errno, as the kernel does, so that tests read as
+ * EXPECT_EQ(-EINVAL, diglim_add(buf, len)).
  */
 
 #ifndef _GNU_SOURCE
@@ -288,12 +289,12 @@ static int __maybe_unused hash_buf(const enum hash_algo algo,
 	if (!name)
 		name = hash_algos[algo].name;
 	if (!EVP_get_digestbyname(name))
-		return EOPNOTSUPP;
+		return -EOPNOTSUPP;
 	if (!EVP_Digest(buf, len, out, &out_len, EVP_get_digestbyname(name),
 			NULL))
-		return EIO;
+		return -EIO;
 	if (out_len != hash_algos[algo].size)
-		return EPROTO;
+		return -EPROTO;
 	return 0;
 }
 
@@ -310,7 +311,7 @@ static int __maybe_unused pread_all(const int fd, off_t offset,
 		dbuf_reserve(out, 4096);
 		ret = pread(fd, out->data + out->len, 4096, offset);
 		if (ret < 0)
-			return errno;
+			return -errno;
 		if (!ret)
 			break;
 		out->len += ret;
@@ -329,13 +330,13 @@ static int __maybe_unused read_file(const char *const path,
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return errno;
+		return -errno;
 	dbuf_reset(out);
 	for (;;) {
 		dbuf_reserve(out, 4096);
 		ret = read(fd, out->data + out->len, 4096);
 		if (ret < 0)
-			err = errno;
+			err = -errno;
 		if (ret <= 0)
 			break;
 		out->len += ret;
@@ -353,14 +354,14 @@ static int __maybe_unused write_file(const char *const path,
 
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return errno;
+		return -errno;
 	ret = write(fd, buf, len);
 	if (ret < 0)
-		err = errno;
+		err = -errno;
 	else if ((size_t)ret != len)
-		err = EIO;
+		err = -EIO;
 	if (close(fd) && !err)
-		err = errno;
+		err = -errno;
 	return err;
 }
 
@@ -369,14 +370,14 @@ static int __maybe_unused test_open(const char *const path, const int flags)
 	const int fd = open(path, flags | O_CLOEXEC);
 
 	if (fd < 0)
-		return errno;
+		return -errno;
 	close(fd);
 	return 0;
 }
 
 /*
  * Opens @path write-only and writes @len bytes of @buf in one write(2) at
- * offset 0.  A short write is reported as EMSGSIZE: every DIGLIM interface
+ * offset 0.  A short write is reported as -EMSGSIZE: every DIGLIM interface
  * must consume the whole request or fail.
  */
 static int __maybe_unused sfs_write(const char *const path,
@@ -387,12 +388,12 @@ static int __maybe_unused sfs_write(const char *const path,
 
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
-		return errno;
+		return -errno;
 	ret = write(fd, buf, len);
 	if (ret < 0)
-		err = errno;
+		err = -errno;
 	else if ((size_t)ret != len)
-		err = EMSGSIZE;
+		err = -EMSGSIZE;
 	close(fd);
 	return err;
 }
@@ -445,7 +446,7 @@ static int __maybe_unused clear_label(void)
 {
 	const int err = sfs_write(DIGLIM_LABEL_PATH, "/", 1);
 
-	return err == EINVAL ? 0 : (err ? err : EPROTO);
+	return err == -EINVAL ? 0 : (err ? err : -EPROTO);
 }
 
 /*
@@ -459,9 +460,9 @@ static int __maybe_unused query_fd(const int fd, const void *const req,
 	const ssize_t ret = write(fd, req, len);
 
 	if (ret < 0)
-		return errno;
+		return -errno;
 	if ((size_t)ret != len)
-		return EMSGSIZE;
+		return -EMSGSIZE;
 	return answer ? pread_all(fd, 0, answer) : 0;
 }
 
@@ -473,7 +474,7 @@ static int __maybe_unused query_raw(const void *const req, const size_t len,
 
 	fd = open(DIGLIM_QUERY_PATH, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
-		return errno;
+		return -errno;
 	err = query_fd(fd, req, len, answer);
 	close(fd);
 	return err;
@@ -529,7 +530,7 @@ static int __maybe_unused names_get(struct dbuf *const out)
 
 	dir = opendir(DIGLIM_LOADED_DIR);
 	if (!dir)
-		return errno;
+		return -errno;
 	errno = 0;
 	while ((de = readdir(dir))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
@@ -595,19 +596,19 @@ static int __maybe_unused counts_get(struct diglim_counts *const c)
 
 		if (strncmp(p, type_names[i], len) ||
 		    strncmp(p + len, " digests: ", 10)) {
-			err = EPROTO;
+			err = -EPROTO;
 			goto out;
 		}
 		c->nr[i] = strtoull(p + len + 10, &end, 10);
 		if (*end != '\n') {
-			err = EPROTO;
+			err = -EPROTO;
 			goto out;
 		}
 		p = end + 1;
 	}
 	counts_format(c, &again);
 	if (strcmp(dbuf_str(&raw), dbuf_str(&again)))
-		err = EPROTO;
+		err = -EPROTO;
 out:
 	dbuf_free(&raw);
 	dbuf_free(&again);
@@ -881,7 +882,7 @@ static int __maybe_unused entry_name(char *const name, const void *const list,
 	int err;
 
 	if (list_algo >= HASH_ALGO__LAST)
-		return EPROTO;
+		return -EPROTO;
 	err = hash_buf(list_algo, list, len, digest);
 	if (!err)
 		entry_name_digest(name, digest, label);
@@ -917,7 +918,7 @@ static int __maybe_unused parse_entry_name(const char *const name,
 		}
 	}
 	if (found < 0)
-		return EPROTO;
+		return -EPROTO;
 	size = hash_algos[found].size;
 	hex = name + best + 1;
 	for (i = 0; i < size; i++) {
@@ -925,11 +926,11 @@ static int __maybe_unused parse_entry_name(const char *const name,
 
 		if (!isxdigit(hex[2 * i]) || !isxdigit(hex[2 * i + 1]) ||
 		    sscanf(hex + 2 * i, "%2x", &byte) != 1)
-			return EPROTO;
+			return -EPROTO;
 		digest[i] = byte;
 	}
 	if (hex[2 * size] != '-' || !hex[2 * size + 1])
-		return EPROTO;
+		return -EPROTO;
 	*algo = found;
 	*label = hex + 2 * size + 1;
 	return 0;
@@ -1034,12 +1035,12 @@ static int __maybe_unused drop_cap(const int cap)
 	const int idx = CAP_TO_INDEX(cap);
 
 	if (syscall(SYS_capget, &hdr, data))
-		return errno;
+		return -errno;
 	data[idx].effective &= ~mask;
 	data[idx].permitted &= ~mask;
 	data[idx].inheritable &= ~mask;
 	if (syscall(SYS_capset, &hdr, data))
-		return errno;
+		return -errno;
 	return 0;
 }
 
@@ -1047,11 +1048,11 @@ static int __maybe_unused drop_cap(const int cap)
 static int __maybe_unused become_nobody(void)
 {
 	if (setgroups(0, NULL))
-		return errno;
+		return -errno;
 	if (setresgid(65534, 65534, 65534))
-		return errno;
+		return -errno;
 	if (setresuid(65534, 65534, 65534))
-		return errno;
+		return -errno;
 	return 0;
 }
 

@@ -44,7 +44,7 @@ static int set_knob(struct fault_env *const env, const char *const path,
 	int err;
 
 	if (env->nr_saved == MAX_SAVED)
-		return ENOSPC;
+		return -ENOSPC;
 	err = read_file(path, &s->value);
 	if (err)
 		return err;
@@ -206,7 +206,7 @@ static int nth_set(const int fd, const unsigned int n)
 	char buf[16];
 	const int len = snprintf(buf, sizeof(buf), "%u", n);
 
-	return pwrite(fd, buf, len, 0) == len ? 0 : errno;
+	return pwrite(fd, buf, len, 0) == len ? 0 : -errno;
 }
 
 static unsigned int nth_get(const int fd)
@@ -225,7 +225,7 @@ struct upload {
 };
 
 /*
- * Uploads with the @n-th fault point armed (0: none).  Returns the errno of
+ * Uploads with the @n-th fault point armed (0: none).  Returns -errno of
  * the write and in *@left what remains of the fail-nth countdown: non-zero
  * means the n-th point was never reached.
  */
@@ -245,11 +245,11 @@ static int faulty_upload(struct fault_env *const env, const enum ops op,
 	}
 	fd = open(op_path(op), O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
-		return errno;
+		return -errno;
 	err = nth_set(env->nth_fd, n);
 	if (!err) {
 		ret = write(fd, buf, len);
-		err = ret < 0 ? errno : ((size_t)ret == len ? 0 : EMSGSIZE);
+		err = ret < 0 ? -errno : ((size_t)ret == len ? 0 : -EMSGSIZE);
 		*left = nth_get(env->nth_fd);
 		nth_set(env->nth_fd, 0);
 	}
@@ -297,13 +297,13 @@ static void fault_loop(struct __test_metadata *const _metadata,
 		ASSERT_EQ(0, left)
 		{
 			TH_LOG("%s failed (%s) without an injected fault", what,
-			       strerror(err));
+			       strerror(-err));
 		}
 		stats->failed++;
-		if (err == ENOMEM)
+		if (err == -ENOMEM)
 			stats->enomem++;
 		else
-			TH_LOG("%s, fault %u: %s", what, n, strerror(err));
+			TH_LOG("%s, fault %u: %s", what, n, strerror(-err));
 		assert_snapshot(_metadata, up->list, from, what, n);
 	}
 	ASSERT_LT(n, MAX_FAULT_POINTS);
@@ -463,7 +463,7 @@ TEST_F(fail_attr, task_filter)
 	ASSERT_EQ(0, set_knob(&self->env, MAKE_IT_FAIL_PATH, "1"));
 	err = diglim_add(list.data, list.len);
 	ASSERT_EQ(0, sfs_write(MAKE_IT_FAIL_PATH, "0", 1));
-	EXPECT_EQ(ENOMEM, err);
+	EXPECT_EQ(-ENOMEM, err);
 	assert_snapshot(_metadata, &list, &before, "fail_diglim", 1);
 
 	ASSERT_EQ(0, diglim_add(list.data, list.len));

@@ -97,7 +97,7 @@ static int send_fd(const int sock, const int fd)
 	cmsg->cmsg_type = SCM_RIGHTS;
 	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-	return sendmsg(sock, &msg, 0) == 1 ? 0 : errno;
+	return sendmsg(sock, &msg, 0) == 1 ? 0 : -errno;
 }
 
 static int recv_fd(const int sock)
@@ -230,7 +230,7 @@ TEST_F(hostile, path_open_for_write_elsewhere)
 	ASSERT_EQ(1, read(ready[0], &c, 1));
 	ASSERT_EQ('o', c);
 	assert_write_err(_metadata, DIGLIM_ADD_PATH, path, strlen(path),
-			 ETXTBSY);
+			 -ETXTBSY);
 	ASSERT_EQ(1, write(done[1], "x", 1));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	close(ready[0]);
@@ -258,7 +258,7 @@ TEST_F(hostile, special_files)
 	for (i = 0; i < ARRAY_SIZE(paths); i++) {
 		if (access(paths[i], F_OK))
 			continue;
-		assert_path_err(_metadata, paths[i], EINVAL);
+		assert_path_err(_metadata, paths[i], -EINVAL);
 	}
 	/* A link to a pipe (not followed to a file): not a regular file. */
 	{
@@ -267,12 +267,12 @@ TEST_F(hostile, special_files)
 
 		ASSERT_EQ(0, pipe(p));
 		snprintf(link, sizeof(link), "/proc/self/fd/%d", p[0]);
-		assert_path_err(_metadata, link, EINVAL);
+		assert_path_err(_metadata, link, -EINVAL);
 		close(p[0]);
 		close(p[1]);
 	}
 	/* The running test binary: a regular file, not a list. */
-	assert_path_err(_metadata, "/proc/self/exe", EINVAL);
+	assert_path_err(_metadata, "/proc/self/exe", -EINVAL);
 }
 
 TEST_F(hostile, symlink_chains)
@@ -284,7 +284,7 @@ TEST_F(hostile, symlink_chains)
 	/* A link to itself. */
 	make_path(path, self->dir, "self");
 	ASSERT_EQ(0, symlink(path, path));
-	assert_path_err(_metadata, path, ELOOP);
+	assert_path_err(_metadata, path, -ELOOP);
 
 	/* 40 links are followed, 41 are too many. */
 	make_list(&list);
@@ -298,7 +298,7 @@ TEST_F(hostile, symlink_chains)
 	}
 	snprintf(name, sizeof(name), "l%d", MAX_SYMLINKS + 1);
 	make_path(path, self->dir, name);
-	assert_path_err(_metadata, path, ELOOP);
+	assert_path_err(_metadata, path, -ELOOP);
 	snprintf(name, sizeof(name), "l%d", MAX_SYMLINKS);
 	make_path(path, self->dir, name);
 	/* The label is the name written, not the name of the target. */
@@ -323,14 +323,14 @@ TEST_F(hostile, sparse_files)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ftruncate(fd, 1 << 20));
 	close(fd);
-	assert_path_err(_metadata, path, EINVAL);
+	assert_path_err(_metadata, path, -EINVAL);
 
 	/* A valid list followed by a hole: trailing bytes. */
 	make_list(&list);
 	make_path(path, self->dir, "tail_hole");
 	ASSERT_EQ(0, write_file(path, list.data, list.len));
 	ASSERT_EQ(0, truncate(path, list.len + 4096));
-	assert_path_err(_metadata, path, EINVAL);
+	assert_path_err(_metadata, path, -EINVAL);
 
 	/*
 	 * A header and a hole where its digests are: the hole reads as
@@ -380,28 +380,28 @@ TEST_F(hostile, relative_and_odd_paths)
 	ASSERT_EQ(0, chdir(self->dir));
 	for (i = 0; i < ARRAY_SIZE(raw); i++) {
 		assert_write_err(_metadata, DIGLIM_ADD_PATH, raw[i],
-				 strlen(raw[i]), EINVAL);
+				 strlen(raw[i]), -EINVAL);
 		assert_write_err(_metadata, DIGLIM_DEL_PATH, raw[i],
-				 strlen(raw[i]), EINVAL);
+				 strlen(raw[i]), -EINVAL);
 	}
 	ASSERT_EQ(0, chdir("/"));
 	/* No last component to take the label from. */
-	assert_path_err(_metadata, "/", EINVAL);
+	assert_path_err(_metadata, "/", -EINVAL);
 	snprintf(odd, sizeof(odd), "%s/", self->dir);
-	assert_path_err(_metadata, odd, EINVAL);
+	assert_path_err(_metadata, odd, -EINVAL);
 	snprintf(odd, sizeof(odd), "%s/.", self->dir);
-	assert_path_err(_metadata, odd, EINVAL);
+	assert_path_err(_metadata, odd, -EINVAL);
 	/* Two newlines: the second one is part of the label. */
 	snprintf(odd, sizeof(odd), "%s\n\n", path);
-	assert_path_err(_metadata, odd, EINVAL);
+	assert_path_err(_metadata, odd, -EINVAL);
 	/* A label with a control byte. */
 	snprintf(odd, sizeof(odd), "%s/li\tst", self->dir);
-	assert_path_err(_metadata, odd, EINVAL);
+	assert_path_err(_metadata, odd, -EINVAL);
 	/* A NUL byte inside the path. */
 	snprintf(odd, sizeof(odd), "%s", path);
 	odd[strlen(self->dir)] = '\0';
 	assert_write_err(_metadata, DIGLIM_ADD_PATH, odd, strlen(path),
-			 EINVAL);
+			 -EINVAL);
 	/* Dot-dot components are resolved like any path. */
 	snprintf(odd, sizeof(odd), "%s/../%s/list", self->dir,
 		 strrchr(self->dir, '/') + 1);
@@ -422,19 +422,19 @@ TEST_F_TIMEOUT(hostile, oversized_writes, 120)
 	ASSERT_NE(MAP_FAILED, buf);
 	make_list(&list);
 	ASSERT_EQ(0, diglim_add(list.data, list.len));
-	assert_write_err(_metadata, DIGLIM_ADD_PATH, buf, len, EFBIG);
-	assert_write_err(_metadata, DIGLIM_DEL_PATH, buf, len, EFBIG);
+	assert_write_err(_metadata, DIGLIM_ADD_PATH, buf, len, -EFBIG);
+	assert_write_err(_metadata, DIGLIM_DEL_PATH, buf, len, -EFBIG);
 	/* Starting with '/', as a path would: the size is checked first. */
 	buf[0] = '/';
-	assert_write_err(_metadata, DIGLIM_ADD_PATH, buf, len, EFBIG);
-	assert_write_err(_metadata, DIGLIM_DEL_PATH, buf, len, EFBIG);
+	assert_write_err(_metadata, DIGLIM_ADD_PATH, buf, len, -EFBIG);
+	assert_write_err(_metadata, DIGLIM_DEL_PATH, buf, len, -EFBIG);
 	buf[0] = '\0';
 	/* Label and query: far beyond their maximum. */
-	assert_write_err(_metadata, DIGLIM_LABEL_PATH, buf, len, EINVAL);
-	assert_write_err(_metadata, DIGLIM_LABEL_PATH, buf, 4096, EINVAL);
-	EXPECT_EQ(EINVAL, query_raw(buf, len, NULL));
-	EXPECT_EQ(EINVAL, query_raw(buf, QUERY_MAX_LEN + 1, NULL));
-	EXPECT_EQ(EINVAL, query_raw(buf, 1 << 20, NULL));
+	assert_write_err(_metadata, DIGLIM_LABEL_PATH, buf, len, -EINVAL);
+	assert_write_err(_metadata, DIGLIM_LABEL_PATH, buf, 4096, -EINVAL);
+	EXPECT_EQ(-EINVAL, query_raw(buf, len, NULL));
+	EXPECT_EQ(-EINVAL, query_raw(buf, QUERY_MAX_LEN + 1, NULL));
+	EXPECT_EQ(-EINVAL, query_raw(buf, 1 << 20, NULL));
 	munmap(buf, len);
 	ASSERT_EQ(0, diglim_del(list.data, list.len));
 	dbuf_free(&list);
@@ -453,11 +453,11 @@ TEST_F(hostile, label_control_bytes)
 		label[1] = c;
 		label[2] = 'b';
 		assert_write_err(_metadata, DIGLIM_LABEL_PATH, label, 3,
-				 EINVAL);
+				 -EINVAL);
 		label[0] = c;
 		/* One trailing newline is allowed, so "\n" alone is empty. */
 		assert_write_err(_metadata, DIGLIM_LABEL_PATH, label, 1,
-				 EINVAL);
+				 -EINVAL);
 	}
 	ASSERT_EQ(0, clear_label());
 }
@@ -476,12 +476,12 @@ TEST_F(hostile, query_hostile)
 		/* One hex digit missing, one too many. */
 		query_string(req, algo, digest);
 		len = strlen(req);
-		EXPECT_EQ(EINVAL, query_raw(req, len - 1, NULL))
+		EXPECT_EQ(-EINVAL, query_raw(req, len - 1, NULL))
 		{
 			TH_LOG("%s: short query accepted", hash_algos[algo].name);
 		}
 		strcat(req, "0");
-		EXPECT_EQ(EINVAL, query_raw(req, len + 1, NULL))
+		EXPECT_EQ(-EINVAL, query_raw(req, len + 1, NULL))
 		{
 			TH_LOG("%s: long query accepted", hash_algos[algo].name);
 		}
@@ -497,14 +497,14 @@ TEST_F(hostile, query_hostile)
 		query_string(req, HASH_ALGO_SHA256, digest);
 		len = strlen(req);
 		req[10] = c;
-		EXPECT_EQ(EINVAL, query_raw(req, len, NULL));
+		EXPECT_EQ(-EINVAL, query_raw(req, len, NULL));
 		query_string(req, HASH_ALGO_SHA256, digest);
 		req[len] = c;
 		if (c != '\n')
-			EXPECT_EQ(EINVAL, query_raw(req, len + 1, NULL));
+			EXPECT_EQ(-EINVAL, query_raw(req, len + 1, NULL));
 		/* No '-' left at all: malformed, not an unknown name. */
 		req[6] = c;
-		EXPECT_EQ(EINVAL, query_raw(req, len, NULL))
+		EXPECT_EQ(-EINVAL, query_raw(req, len, NULL))
 		{
 			TH_LOG("separator %#x", c);
 		}
@@ -513,15 +513,15 @@ TEST_F(hostile, query_hostile)
 	query_string(req, HASH_ALGO_SHA256, digest);
 	len = strlen(req);
 	memcpy(req + len, "\0\n", 2);
-	EXPECT_EQ(EINVAL, query_raw(req, len + 2, NULL));
+	EXPECT_EQ(-EINVAL, query_raw(req, len + 2, NULL));
 	memcpy(req + len, "\0\0", 2);
-	EXPECT_EQ(EINVAL, query_raw(req, len + 2, NULL));
+	EXPECT_EQ(-EINVAL, query_raw(req, len + 2, NULL));
 
 	/* A failed write clears the stored query of that file only. */
 	fd = open(DIGLIM_QUERY_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(0, query_fd(fd, req, len, &answer));
-	EXPECT_EQ(EINVAL, query_fd(fd, req, len - 1, NULL));
+	EXPECT_EQ(-EINVAL, query_fd(fd, req, len - 1, NULL));
 	ASSERT_EQ(0, pread_all(fd, 0, &answer));
 	EXPECT_EQ(0, answer.len);
 	close(fd);

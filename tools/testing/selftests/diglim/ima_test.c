@@ -57,19 +57,19 @@ static int policy_write(const char *rules)
 
 	fd = open(IMA_POLICY, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
-		return errno;
+		return -errno;
 	for (; !err && *rules; rules = eol + 1) {
 		eol = strchrnul(rules, '\n');
 		ret = write(fd, rules, eol - rules + 1);
 		if (ret < 0)
-			err = errno;
+			err = -errno;
 		else if (ret != eol - rules + 1)
-			err = EMSGSIZE;
+			err = -EMSGSIZE;
 		if (!*eol)
 			break;
 	}
 	if (close(fd) && !err)
-		err = errno;
+		err = -errno;
 	return err;
 }
 
@@ -94,7 +94,7 @@ static int make_file(const char *const path, const void *const buf,
 	int err = write_file(path, buf, len);
 
 	if (!err && chown(path, owner, -1))
-		err = errno;
+		err = -errno;
 	return err;
 }
 
@@ -143,18 +143,19 @@ static int upload_as(const uid_t ruid, const enum ops op,
 
 	pid = fork();
 	if (pid < 0)
-		return errno;
+		return -errno;
+	/* The child's exit status carries the positive errno. */
 	if (!pid) {
 		if (setresuid(ruid, 0, 0))
 			_exit(errno);
 		err = set_label(label);
 		if (!err)
 			err = diglim_upload(op, buf, len);
-		_exit(err);
+		_exit(-err);
 	}
-	err = ECHILD;
+	err = -ECHILD;
 	if (waitpid(pid, &status, 0) == pid && WIFEXITED(status))
-		err = WEXITSTATUS(status);
+		err = -WEXITSTATUS(status);
 	return err;
 }
 
@@ -314,7 +315,7 @@ static int set_ima_hash(const char *const path, const struct dbuf *const buf)
 
 	err = hash_buf(HASH_ALGO_SHA256, buf->data, buf->len, xattr + 2);
 	if (!err && setxattr(path, "security.ima", xattr, sizeof(xattr), 0))
-		err = errno;
+		err = -errno;
 	return err;
 }
 
@@ -360,15 +361,15 @@ TEST_F(ima, appraise)
 	EXPECT_EQ(0, read_all(path));
 	/* Again: the decision is not cached, the lookup is repeated. */
 	EXPECT_EQ(0, read_all(path));
-	EXPECT_EQ(EACCES, test_open(path, O_RDWR));
+	EXPECT_EQ(-EACCES, test_open(path, O_RDWR));
 	path_of(path, self->dir, "unknown");
-	EXPECT_EQ(EACCES, test_open(path, O_RDONLY));
+	EXPECT_EQ(-EACCES, test_open(path, O_RDONLY));
 	path_of(path, self->dir, "unappr");
-	EXPECT_EQ(EACCES, test_open(path, O_RDONLY));
+	EXPECT_EQ(-EACCES, test_open(path, O_RDONLY));
 
 	ASSERT_EQ(0, diglim_del_file(appr));
 	path_of(path, self->dir, "known");
-	EXPECT_EQ(EACCES, test_open(path, O_RDONLY));
+	EXPECT_EQ(-EACCES, test_open(path, O_RDONLY));
 	EXPECT_EQ(0, diglim_del_file(unappr));
 	dbuf_free(&list_a);
 	dbuf_free(&list_b);
@@ -411,8 +412,8 @@ TEST_F(ima, critical_data)
 	for (round = 0; round < 2; round++) {
 		ASSERT_EQ(0, upload_as(UID_CRITICAL, DIGEST_LIST_ADD,
 				       "ima_cd_list", list.data, list.len));
-		EXPECT_EQ(EPERM, upload_as(0, DIGEST_LIST_DEL, "ima_cd_list",
-					   list.data, list.len));
+		EXPECT_EQ(-EPERM, upload_as(0, DIGEST_LIST_DEL, "ima_cd_list",
+					    list.data, list.len));
 		ASSERT_EQ(0, upload_as(UID_CRITICAL, DIGEST_LIST_DEL,
 				       "ima_cd_list", list.data, list.len));
 		EXPECT_TRUE(log_has_buf("add_buffer_ima_cd_list", &list));
@@ -440,7 +441,7 @@ TEST(policy_syntax)
 		SKIP(return, "IMA policy not writable");
 	ASSERT_EQ(0, policy_setup());
 	for (i = 0; i < ARRAY_SIZE(bad); i++)
-		EXPECT_EQ(EINVAL, policy_write(bad[i]))
+		EXPECT_EQ(-EINVAL, policy_write(bad[i]))
 		{
 			TH_LOG("rule %u accepted", i);
 		}

@@ -538,7 +538,7 @@ static void step_fail(struct __test_metadata *const _metadata,
 	if (r < 2 || self->nr_loaded == NR_LISTS) {
 		/* Already loaded, under another label or the same one. */
 		l = &self->lists[pick(self, true)];
-		expected = EEXIST;
+		expected = -EEXIST;
 		if (r == 0) {
 			snprintf(path, sizeof(path), "%s/dup", self->dir);
 			ASSERT_EQ(0,
@@ -554,14 +554,14 @@ static void step_fail(struct __test_metadata *const _metadata,
 	} else if (r == 2) {
 		/* Loaded, deleted with the wrong label. */
 		l = &self->lists[pick(self, true)];
-		expected = ENOENT;
+		expected = -ENOENT;
 		snprintf(label, sizeof(label), "%sx", l->label);
 		ASSERT_EQ(0, set_label(label));
 		err = diglim_del(l->data.data, l->data.len);
 	} else {
 		/* Not loaded. */
 		l = &self->lists[pick(self, false)];
-		expected = ENOENT;
+		expected = -ENOENT;
 		err = upload(self, DIGEST_LIST_DEL, l,
 			     prng_below(&self->rng, 2));
 	}
@@ -830,8 +830,8 @@ static void random_malformed(struct __test_metadata *const _metadata,
 		} else {
 			ret = write(fds[op], list.data, list.len);
 		}
-		err = ret < 0 ? errno : 0;
-		ASSERT_EQ(EINVAL, err)
+		err = ret < 0 ? -errno : 0;
+		ASSERT_EQ(-EINVAL, err)
 		{
 			off = 0;
 			TH_LOG("iteration %lu: %s, mutation %s, first block %d",
@@ -877,12 +877,12 @@ static int read_chunks(const int fd, const off_t offset, const size_t chunk,
 
 	dbuf_reset(out);
 	if (lseek(fd, offset, SEEK_SET) != offset)
-		return errno;
+		return -errno;
 	while (out->len < max) {
 		dbuf_reserve(out, chunk);
 		ret = read(fd, out->data + out->len, chunk);
 		if (ret < 0)
-			return errno;
+			return -errno;
 		if (!ret)
 			break;
 		out->len += ret;
@@ -1074,7 +1074,10 @@ static void distinct_per_type_and_algo(struct __test_metadata *const _metadata,
 	dbuf_free(&list);
 }
 
-/* Reads an open view whole; 0 if it matches @expected, else -1 or errno. */
+/*
+ * Reads an open view whole: 0 if it matches @expected, 1 if it does not,
+ * or -errno if it cannot be read.
+ */
 static int read_view_fd(const int fd, const struct dbuf *const expected,
 			struct dbuf *const got)
 {
@@ -1085,7 +1088,7 @@ static int read_view_fd(const int fd, const struct dbuf *const expected,
 	return got->len == expected->len &&
 			       !memcmp(got->data, expected->data, got->len) ?
 		       0 :
-		       -1;
+		       1;
 }
 
 static void view_survives_delete(struct __test_metadata *const _metadata,
@@ -1115,17 +1118,17 @@ static void view_survives_delete(struct __test_metadata *const _metadata,
 	{
 		TH_LOG("views of a deleted list still listed while open");
 	}
-	EXPECT_NE(-1, read_view_fd(bin_fd, &l->data, &self->got));
-	EXPECT_NE(-1, read_view_fd(ascii_fd, &ascii, &self->got));
+	EXPECT_NE(1, read_view_fd(bin_fd, &l->data, &self->got));
+	EXPECT_NE(1, read_view_fd(ascii_fd, &ascii, &self->got));
 
 	/* Loaded again: the old files still see the old list, or nothing. */
 	err = diglim_add_file(l->path);
 	EXPECT_EQ(0, err)
 	{
 		TH_LOG("list not loaded again while its old views are open: %s",
-		       strerror(err));
+		       strerror(-err));
 	}
-	EXPECT_NE(-1, read_view_fd(bin_fd, &l->data, &self->got));
+	EXPECT_NE(1, read_view_fd(bin_fd, &l->data, &self->got));
 	close(bin_fd);
 	close(ascii_fd);
 	if (!err)
@@ -1168,7 +1171,7 @@ static int concurrent_writer(struct model *const self, const int w,
 				fprintf(stderr, "# writer %d: %s of %s: %s\n",
 					w,
 					op == DIGEST_LIST_ADD ? "add" : "del",
-					l->name, strerror(err));
+					l->name, strerror(-err));
 				failures++;
 			}
 		}
@@ -1204,7 +1207,7 @@ static int concurrent_reader(struct model *const self, int *const stop)
 				    (got.len && strcmp(dbuf_str(&got),
 						       dbuf_str(&expected)))) {
 					fprintf(stderr, "# query %s: %s[%s]\n",
-						name, strerror(err),
+						name, strerror(-err),
 						dbuf_str(&got));
 					failures++;
 				}
@@ -1212,7 +1215,7 @@ static int concurrent_reader(struct model *const self, int *const stop)
 				fd = open(path, O_RDONLY | O_CLOEXEC);
 				if (fd >= 0) {
 					if (read_view_fd(fd, &l->data, &got) ==
-					    -1) {
+					    1) {
 						fprintf(stderr,
 							"# binary view %s\n",
 							name);
@@ -1226,7 +1229,7 @@ static int concurrent_reader(struct model *const self, int *const stop)
 					ascii_view(l->data.data, l->data.len, 0,
 						   &ascii);
 					if (read_view_fd(fd, &ascii, &got) ==
-					    -1) {
+					    1) {
 						fprintf(stderr,
 							"# ascii view %s\n",
 							name);

@@ -296,18 +296,18 @@ static void *writer_thread(void *arg)
 			/* The operation that must fail. */
 			err = upload(l, l->loaded ? DIGEST_LIST_ADD :
 						    DIGEST_LIST_DEL);
-			if (err != (l->loaded ? EEXIST : ENOENT))
+			if (err != (l->loaded ? -EEXIST : -ENOENT))
 				fail(w, "%s of %s %s: %s",
 				     l->loaded ? "add" : "del",
 				     l->loaded ? "loaded" : "absent", l->name,
-				     strerror(err));
+				     strerror(-err));
 			l->loaded ? w->c.eexist++ : w->c.enoent++;
 			continue;
 		}
 		err = upload(l, l->loaded ? DIGEST_LIST_DEL : DIGEST_LIST_ADD);
 		if (err) {
 			fail(w, "%s of %s: %s", l->loaded ? "del" : "add",
-			     l->name, strerror(err));
+			     l->name, strerror(-err));
 			continue;
 		}
 		l->loaded ? w->c.dels++ : w->c.adds++;
@@ -344,7 +344,7 @@ static void *query_thread(void *arg)
 		err = query_digest_fd(fd, q->algo, q->bytes, &got);
 		w->c.queries++;
 		if (err) {
-			fail(w, "query: %s", strerror(err));
+			fail(w, "query: %s", strerror(-err));
 			continue;
 		}
 		normalize_actions(&got);
@@ -374,7 +374,7 @@ static int read_slowly(struct worker *const w, const int fd,
 		dbuf_reserve(out, piece);
 		ret = pread(fd, out->data + out->len, piece, out->len);
 		if (ret < 0)
-			return errno;
+			return -errno;
 		if (!ret)
 			break;
 		out->len += ret;
@@ -434,7 +434,7 @@ static void *view_thread(void *arg)
 		err = read_slowly(w, fd, &got, false);
 		close(fd);
 		if (err) {
-			fail(w, "read %s: %s", path, strerror(err));
+			fail(w, "read %s: %s", path, strerror(-err));
 			continue;
 		}
 		ascii ? w->c.ascii_reads++ : w->c.bin_reads++;
@@ -460,7 +460,7 @@ static void *deleter_thread(void *arg)
 	while (!worker_done(w)) {
 		err = diglim_add_file(l->path);
 		if (err) {
-			fail(w, "add %s: %s", l->name, strerror(err));
+			fail(w, "add %s: %s", l->name, strerror(-err));
 			continue;
 		}
 		l->loaded = true;
@@ -476,7 +476,7 @@ static void *deleter_thread(void *arg)
 		}
 		err = diglim_del_file(l->path);
 		if (err)
-			fail(w, "del %s: %s", l->name, strerror(err));
+			fail(w, "del %s: %s", l->name, strerror(-err));
 		else
 			l->loaded = false;
 		w->c.dels++;
@@ -488,7 +488,7 @@ static void *deleter_thread(void *arg)
 		err = query_digest(list_algo, l->digest, &answer);
 		if (err || answer.len)
 			fail(w, "list digest still found after deletion: %s%s",
-			     strerror(err), dbuf_str(&answer));
+			     strerror(-err), dbuf_str(&answer));
 		/* ... but what is open stays readable, whole. */
 		for (i = 0; i < 2; i++) {
 			if (fd[i] < 0)
@@ -518,7 +518,7 @@ static void *count_thread(void *arg)
 		err = counts_get(&c);
 		w->c.counts++;
 		if (err) {
-			fail(w, "digests_count: %s", strerror(err));
+			fail(w, "digests_count: %s", strerror(-err));
 			continue;
 		}
 		for (t = 0; t < COMPACT__LAST; t++)
