@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "verify.h"
 
 #define DIGLIM_DIR	"/sys/kernel/security/integrity/diglim"
 
@@ -494,6 +495,7 @@ static void usage(FILE *f)
 		"  lists                        names of the loaded lists\n"
 		"  dump [--actions N] [--raw] LIST\n"
 		"                               print LIST like the kernel's .ascii view\n"
+		"  verify --help                check a TPM quote and the IMA log\n"
 		"\n"
 		"Options:\n"
 		"  -d, --dir DIR       DIGLIM directory (default " DIGLIM_DIR ")\n"
@@ -587,6 +589,9 @@ int main(int argc, char **argv)
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
+	/* verify has options of its own. */
+	if (!strcmp(argv[1], "verify"))
+		return cmd_verify(argc - 1, argv + 1);
 	/* Options may come before or after the command (getopt permutes). */
 	if (parse_opts(&o, argc, argv))
 		return 2;
