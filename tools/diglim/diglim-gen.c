@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <endian.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,9 +87,48 @@ static const char *mode_kind(mode_t mode)
 	return "special file";
 }
 
-static int walk(const char *path, struct strv *files);
+/**
+ * struct walk_ctx - What a files run collects, and how.
+ * @opts: Options (exclusions, one file system, executables only).
+ * @files: Regular files found, with their device and inode.
+ * @n: Number of @files.
+ * @cap: Allocated @files.
+ * @dev: Device of the operand being walked (-x).
+ * @out_dev: Device of the existing output list (never hashed).
+ * @out_ino: Inode of the existing output list, 0 if none.
+ */
+struct walk_ctx {
+	const struct gen_opts *opts;
+	struct found {
+		char *path;
+		dev_t dev;
+		ino_t ino;
+		bool dup;
+	} *files;
+	size_t n;
+	size_t cap;
+	dev_t dev;
+	dev_t out_dev;
+	ino_t out_ino;
+};
 
-static int walk_dir(const char *path, struct strv *files)
+static bool excluded(const struct gen_opts *o, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t i;
+
+	base = base ? base + 1 : path;
+	for (i = 0; i < o->nexclude; i++) {
+		if (!fnmatch(o->exclude[i], path, 0) ||
+		    !fnmatch(o->exclude[i], base, 0))
+			return true;
+	}
+	return false;
+}
+
+static int walk(struct walk_ctx *w, const char *path);
+
+static int walk_dir(struct walk_ctx *w, const char *path)
 {
 	struct dirent *de;
 	int err = 0;
@@ -115,7 +155,7 @@ static int walk_dir(const char *path, struct strv *files)
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		child = path_join(path, de->d_name);
-		err = walk(child, files);
+		err = walk(w, child);
 		free(child);
 		if (err)
 			break;
@@ -124,32 +164,63 @@ static int walk_dir(const char *path, struct strv *files)
 	return err;
 }
 
+static void found_add(struct walk_ctx *w, const char *path,
+		      const struct stat *st)
+{
+	if (w->n == w->cap) {
+		w->cap = w->cap ? 2 * w->cap : 256;
+		w->files = xrealloc(w->files, w->cap * sizeof(*w->files));
+	}
+	w->files[w->n].path = xstrdup(path);
+	w->files[w->n].dev = st->st_dev;
+	w->files[w->n].ino = st->st_ino;
+	w->files[w->n++].dup = false;
+}
+
 /*
  * Collects the regular files at or below @path. Symbolic links are never
  * followed (so link loops cannot make us spin) and special files are
- * skipped; both are reported with -v.
+ * skipped; both are reported with -v, as are exclusions.
  */
-static int walk(const char *path, struct strv *files)
+static int walk(struct walk_ctx *w, const char *path)
 {
+	const struct gen_opts *o = w->opts;
 	struct stat st;
 
 	if (lstat(path, &st)) {
 		err_msg("%s: %s", path, strerror(errno));
 		return -errno;
 	}
-	if (S_ISREG(st.st_mode)) {
-		strv_add(files, xstrdup(path));
+	if (o->nexclude && excluded(o, path)) {
+		info_msg("%s: excluded", path);
 		return 0;
 	}
-	if (S_ISDIR(st.st_mode))
-		return walk_dir(path, files);
-
+	if (S_ISREG(st.st_mode)) {
+		if (w->out_ino && st.st_dev == w->out_dev &&
+		    st.st_ino == w->out_ino) {
+			info_msg("%s: the output list itself, not hashed", path);
+			return 0;
+		}
+		if (o->exec_only && !(st.st_mode & 0111)) {
+			info_msg("%s: not executable, skipped", path);
+			return 0;
+		}
+		found_add(w, path, &st);
+		return 0;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		if (o->one_fs && st.st_dev != w->dev) {
+			info_msg("%s: another file system, not entered", path);
+			return 0;
+		}
+		return walk_dir(w, path);
+	}
 	info_msg("%s: skipping %s", path, mode_kind(st.st_mode));
 	return 0;
 }
 
 /* Operands must be regular files or directories. */
-static int collect_operand(const char *path, struct strv *files)
+static int collect_operand(struct walk_ctx *w, const char *path)
 {
 	struct stat st;
 
@@ -162,7 +233,58 @@ static int collect_operand(const char *path, struct strv *files)
 			path, mode_kind(st.st_mode));
 		return -EINVAL;
 	}
-	return walk(path, files);
+	w->dev = st.st_dev;
+	return walk(w, path);
+}
+
+static int cmp_found_ino(const void *a, const void *b)
+{
+	const struct found *x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return strcmp(x->path, y->path);
+}
+
+static int cmp_found_path(const void *a, const void *b)
+{
+	const struct found *x = a, *y = b;
+
+	return strcmp(x->path, y->path);
+}
+
+/*
+ * Sorts the files by path in byte order and keeps one path per file (the
+ * first in that order): repeated or nested operands and hard links do not
+ * repeat a digest.
+ */
+static void found_to_strv(struct walk_ctx *w, struct strv *files)
+{
+	size_t i;
+
+	if (!w->n)
+		return;
+	qsort(w->files, w->n, sizeof(*w->files), cmp_found_ino);
+	for (i = 1; i < w->n; i++) {
+		if (w->files[i].dev == w->files[i - 1].dev &&
+		    w->files[i].ino == w->files[i - 1].ino) {
+			info_msg("%s: same file as %s, listed once",
+				 w->files[i].path, w->files[i - 1].path);
+			w->files[i].dup = true;
+		}
+	}
+	qsort(w->files, w->n, sizeof(*w->files), cmp_found_path);
+	for (i = 0; i < w->n; i++) {
+		if (w->files[i].dup)
+			free(w->files[i].path);
+		else
+			strv_add(files, w->files[i].path);
+	}
+	free(w->files);
+	w->files = NULL;
+	w->n = w->cap = 0;
 }
 
 static int hash_files(const struct strv *files, struct block *blk)
@@ -217,17 +339,24 @@ static int write_list(const char *out, struct block *blocks, int nblocks,
 
 static int cmd_files(const struct gen_opts *o, int argc, char **argv)
 {
+	struct walk_ctx w = { .opts = o };
 	struct strv files = { 0 };
 	struct block blk;
+	struct stat st;
 	int i, err = 0;
 
 	if (!o->out || !argc) {
 		err_msg("files: -o OUT and at least one PATH are required");
 		return 2;
 	}
+	/* A list written into the scanned tree must not be in the next one. */
+	if (!stat(o->out, &st)) {
+		w.out_dev = st.st_dev;
+		w.out_ino = st.st_ino;
+	}
 	for (i = 0; i < argc && !err; i++)
-		err = collect_operand(argv[i], &files);
-	strv_sort(&files);
+		err = collect_operand(&w, argv[i]);
+	found_to_strv(&w, &files);
 
 	block_init(&blk, o->type, o->modifiers, o->algo);
 	if (!err)
@@ -235,6 +364,9 @@ static int cmd_files(const struct gen_opts *o, int argc, char **argv)
 	if (!err)
 		err = write_list(o->out, &blk, 1, NULL, NULL);
 
+	for (i = 0; (size_t)i < w.n; i++)
+		free(w.files[i].path);
+	free(w.files);
 	buf_free(&blk.digests);
 	strv_free(&files);
 	return err ? 1 : 0;
@@ -647,7 +779,8 @@ static void usage(FILE *f)
 		"Generate DIGLIM compact digest lists.\n"
 		"\n"
 		"Commands:\n"
-		"  files -o OUT PATH...          regular files below PATHs (sorted, recursive)\n"
+		"  files -o OUT PATH...          regular files below PATHs (sorted, recursive,\n"
+		"                                each file once)\n"
 		"  manifest -o OUT MANIFEST      sha256sum/sha512sum style manifest ('-': stdin)\n"
 		"  dpkg -d OUTDIR [PACKAGE...]   one list per installed Debian package\n"
 		"  rpm -d OUTDIR [FILE.rpm...]   one list per .rpm file, or per package\n"
@@ -661,6 +794,9 @@ static void usage(FILE *f)
 		"  -o, --output FILE     output list\n"
 		"  -d, --outdir DIR      output directory for per-package lists\n"
 		"      --dbpath DIR      RPM database directory\n"
+		"  -x, --one-file-system files: do not enter other file systems\n"
+		"  -e, --exclude PATTERN files: skip paths or names matching PATTERN\n"
+		"      --executables-only files: only files with an execute bit\n"
 		"  -v, --verbose         report skipped files and written lists\n"
 		"  -h, --help            this help\n"
 		"\n"
@@ -676,6 +812,14 @@ static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "outdir", required_argument, NULL, 'd' },
 	{ "dbpath", required_argument, NULL, 'D' },
+	{ "exclude", required_argument, NULL, 'e' },
+	{ "one-file-system", no_argument, NULL, 'x' },
+	{ "executables-only", no_argument, NULL, 'E' },
+	{ "root", required_argument, NULL, 'R' },
+	{ "admindir", required_argument, NULL, 'A' },
+	{ "apt-lists", required_argument, NULL, 'L' },
+	{ "strict", no_argument, NULL, 'S' },
+	{ "conffiles", no_argument, NULL, 'C' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -686,7 +830,7 @@ static int parse_opts(struct gen_opts *o, int argc, char **argv)
 	const char *algo = "sha256";
 	int c;
 
-	while ((c = getopt_long(argc, argv, "a:t:m:o:d:vh", long_opts,
+	while ((c = getopt_long(argc, argv, "a:t:m:o:d:e:xvh", long_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'a':
@@ -714,6 +858,32 @@ static int parse_opts(struct gen_opts *o, int argc, char **argv)
 			break;
 		case 'D':
 			o->dbpath = optarg;
+			break;
+		case 'e':
+			o->exclude = xrealloc(o->exclude, (o->nexclude + 1) *
+					      sizeof(*o->exclude));
+			o->exclude[o->nexclude++] = optarg;
+			break;
+		case 'x':
+			o->one_fs = true;
+			break;
+		case 'E':
+			o->exec_only = true;
+			break;
+		case 'R':
+			o->root = optarg;
+			break;
+		case 'A':
+			o->admindir = optarg;
+			break;
+		case 'L':
+			o->aptlists = optarg;
+			break;
+		case 'S':
+			o->strict = true;
+			break;
+		case 'C':
+			o->conffiles = true;
 			break;
 		case 'v':
 			verbose++;

@@ -16,6 +16,17 @@
  * @out: Output file (-o), for single-list sources.
  * @outdir: Output directory (-d), for per-package sources.
  * @dbpath: RPM database directory (--dbpath), NULL for the default.
+ * @exclude: Patterns of paths not to list (--exclude), @nexclude of them.
+ * @nexclude: Number of @exclude patterns.
+ * @one_fs: Do not enter other file systems (-x).
+ * @exec_only: Only files with an execute bit (--executables-only).
+ * @root: Root directory of the installation (--root), "" for /.
+ * @admindir: dpkg database directory (--admindir), NULL for the default.
+ * @aptlists: Directory of apt's package indexes (--apt-lists), NULL for
+ *	the default.
+ * @strict: Any file left out, or an archive not found in apt's indexes,
+ *	is an error (--strict).
+ * @conffiles: Also list configuration files (--conffiles).
  */
 struct gen_opts {
 	const struct algo *algo;
@@ -24,6 +35,15 @@ struct gen_opts {
 	const char *out;
 	const char *outdir;
 	const char *dbpath;
+	const char **exclude;
+	size_t nexclude;
+	bool one_fs;
+	bool exec_only;
+	const char *root;
+	const char *admindir;
+	const char *aptlists;
+	bool strict;
+	bool conffiles;
 };
 
 /**

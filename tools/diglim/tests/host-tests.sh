@@ -136,6 +136,54 @@ t "files: symbolic links, FIFO, socket, device skipped (-v says so)" sh -c '
 t "files: symlink loops do not hang" timeout 20 "$BIN/diglim-gen" files \
 	-o "$T/l3" "$D/sub"
 
+# -x: a tmpfs mounted in the tree, in a private mount namespace.
+one_fs() {
+	local x=$T/xdev
+	mkdir -p "$x/m" && echo outside >"$x/f" || return 1
+	unshare -rm sh -c '
+		mount -t tmpfs none "$1/m" && echo inside >"$1/m/g" &&
+		"$0" files -x -o "$1/lx" "$1" && "$0" files -o "$1/la" "$1"' \
+		"$BIN/diglim-gen" "$x" || return 1
+	expect_dump "$x/lx" 1 0 sha256 32 "$x/f" && [ -f "$x/la" ] &&
+		[ "$(ctl dump "$x/la" | head -1)" != "$(ctl dump "$x/lx" | head -1)" ]
+}
+if unshare -rm true 2>/dev/null; then
+	t "files: -x does not enter a mounted file system" one_fs
+else
+	skip "files: -x does not enter a mounted file system" "no unshare -rm"
+fi
+exclude() {
+	gen files -e '*.o' --exclude "$T/ex/skip" --exclude 'b?' \
+		-o "$T/ex.l" "$T/ex" &&
+	expect_dump "$T/ex.l" 1 0 sha256 32 "$T/ex/a" "$T/ex/keep/c"
+}
+mkdir -p "$T/ex/skip" "$T/ex/keep" "$T/ex/b1"
+echo a >"$T/ex/a"; echo c >"$T/ex/keep/c"; echo o >"$T/ex/keep/x.o"
+echo s >"$T/ex/skip/s"; echo b >"$T/ex/b1/z"; echo bx >"$T/ex/bx"
+t "files: --exclude by path, name and glob (directories not entered)" exclude
+exec_only() {
+	mkdir -p "$T/exe" && echo x >"$T/exe/run" && echo d >"$T/exe/data" &&
+	echo g >"$T/exe/grp" && chmod 755 "$T/exe/run" && chmod 610 "$T/exe/grp" &&
+	gen files --executables-only -o "$T/exe.l" "$T/exe" &&
+	expect_dump "$T/exe.l" 1 0 sha256 32 "$T/exe/grp" "$T/exe/run"
+}
+t "files: --executables-only keeps files with an execute bit" exec_only
+dup_operands() {
+	ln -f "$D/one" "$T/hardlink-to-one" &&
+	gen files -o "$T/dup.l" "$D/sub" "$D/one" "$D/sub" "$D/sub/big" \
+		"$D/sub/deeper" "$T/hardlink-to-one" "$D/one" &&
+	expect_dump "$T/dup.l" 1 0 sha256 32 "$D/one" "$D/sub/big" \
+		"$D/sub/deeper/file"
+}
+t "files: repeated, nested operands and hard links give one digest each" \
+	dup_operands
+own_output() {
+	mkdir -p "$T/own" && echo a >"$T/own/a" &&
+	gen files -o "$T/own/list" "$T/own" && cp "$T/own/list" "$T/own.1" &&
+	gen files -o "$T/own/list" "$T/own" && cmp "$T/own/list" "$T/own.1" &&
+	expect_dump "$T/own/list" 1 0 sha256 32 "$T/own/a"
+}
+t "files: the output list inside the tree is not hashed" own_output
 t "files: deterministic (same input, same bytes)" sh -c '
 	"$0" files -o "$1/a" "$2" && "$0" files -o "$1/b" "$2" && cmp "$1/a" "$1/b"' \
 	"$BIN/diglim-gen" "$T" "$D"
