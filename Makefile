@@ -59,13 +59,37 @@ help:
 deps:
 	@$(T)/deps.sh
 
+# deps.sh runs again when it changes; the --check of each entry target
+# catches a command removed since (one line: the command and its package).
 $(BUILD)/.deps-ok: $(T)/deps.sh
 	@$(T)/deps.sh
 	@mkdir -p $(BUILD) && touch $@
 
+$(BUILD)/.deps-tools-ok: $(T)/deps.sh
+	@$(T)/deps.sh tools
+	@mkdir -p $(BUILD) && touch $@
+
+# What each entry target runs (groups of deps.sh): checked before anything
+# else is built, so a missing command stops the run at once.
+NEED_kernel    := kernel
+NEED_selftests := kernel
+NEED_tools     := tools
+NEED_run       := kernel tools vm
+NEED_demo      := kernel tools vm
+NEED_check     := kernel tools vm test
+NEED_bench     := kernel tools vm bench
+NEED_stress    := kernel vm
+NEED_fuzz      := kernel test
+NEED_patches   := kernel patches
+NEED_GROUPS    := $(sort $(foreach g,$(MAKECMDGOALS),$(NEED_$(g))))
+
+.PHONY: need
+need:
+	@$(if $(NEED_GROUPS),$(T)/deps.sh --check $(NEED_GROUPS))
+
 # The kernel build is cheap to re-run: the tree is unpacked once, the series
 # re-applied only when it changes, and kbuild rebuilds incrementally.
-kernel: $(BUILD)/.deps-ok
+kernel: $(BUILD)/.deps-ok need
 	@$(T)/kbuild.sh build
 
 selftests: kernel
@@ -74,10 +98,10 @@ selftests: kernel
 # The user-space tools, built where the guest can run them (the host's
 # root file system is the guest's).
 .PHONY: tools
-tools: $(BUILD)/.deps-ok
+tools: $(BUILD)/.deps-tools-ok need
 	@$(MAKE) --no-print-directory -C $(REPO)/tools/diglim O=$(BUILD)/tools/diglim
 
-run: kernel tools
+run: $(BUILD)/.deps-ok need kernel tools
 	@$(T)/vm.sh --kernel $(BZIMAGE) --timeout $(TIMEOUT) \
 		$(if $(POLICY),--ima-policy $(POLICY)) \
 		$(if $(APPEND),--append "$(APPEND)") \
@@ -86,17 +110,17 @@ run: kernel tools
 # The demonstration: a list of the guest's programs, a use_diglim policy,
 # PCR 11 unchanged across run orders, an unknown program measured and denied.
 .PHONY: demo
-demo: kernel tools
+demo: $(BUILD)/.deps-ok need kernel tools
 	@$(T)/vm.sh --kernel $(BZIMAGE) --timeout $(TIMEOUT) --append quiet \
 		-- "DIGLIM_BUILD=$(BUILD) sh $(T)/demo.sh"
 
-check: selftests tools
+check: $(BUILD)/.deps-ok need selftests tools
 	@$(T)/check.sh --kernel $(BZIMAGE) --kselftests $(KSELFTEST) \
 		--timeout $(TIMEOUT)
 
 # The benchmark always runs on the bench flavour (no debugging options), in
 # one VM boot with slab_nomerge; see Documentation/security/diglim/evaluation.rst.
-bench: $(BUILD)/.deps-ok
+bench: $(BUILD)/.deps-ok need
 	@$(MAKE) --no-print-directory FLAVOUR=bench kernel
 	@APPEND='$(APPEND)' $(T)/bench.sh --kernel $(BUILD)/obj-bench/arch/x86/boot/bzImage
 
@@ -105,7 +129,7 @@ bench: $(BUILD)/.deps-ok
 STRESS_SECONDS ?= 300
 
 .PHONY: stress
-stress: selftests
+stress: $(BUILD)/.deps-ok need selftests
 	@DIGLIM_STRESS_SECONDS=$(STRESS_SECONDS) $(T)/stress.sh \
 		--kernel $(BZIMAGE) --kselftests $(KSELFTEST)
 
@@ -113,11 +137,11 @@ stress: selftests
 FUZZ_SECONDS ?= 300
 
 .PHONY: fuzz
-fuzz: $(BUILD)/.deps-ok
+fuzz: $(BUILD)/.deps-ok need
 	@$(T)/kbuild.sh src
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) $(T)/fuzz/fuzz.sh
 
-patches: $(BUILD)/.deps-ok
+patches: $(BUILD)/.deps-ok need
 	@$(T)/kbuild.sh src
 	@$(T)/export-patches.sh
 

@@ -1,32 +1,149 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# DIGLIM - install the Debian 12 packages the project needs. Idempotent and
-# quiet when everything is already there.
+# DIGLIM - install the Debian 12 packages the project needs, or check that
+# the commands it runs are there.
+#
+#   deps.sh [GROUP...]          install the packages of GROUP (default: all)
+#   deps.sh --check GROUP...    check the commands of GROUP; on the first
+#                               missing one, print one line naming it and
+#                               its package, and exit 1
+#
+# Groups: tools (build diglim-gen, diglim-sign, diglimctl), kernel (unpack,
+# patch, build the kernel and the kselftests), vm (QEMU, swtpm and what the
+# guest runs: the guest runs the host's programs), test (the host tests of
+# make check: fuzzer, tool tests), bench (make bench), patches (make
+# patches). Installing is idempotent and quiet when everything is there;
+# packages are installed without Recommends, so each list names everything
+# a step runs.
 set -euo pipefail
 
-PKGS=(
-	# kernel build
-	make gcc libc6-dev flex bison bc libelf-dev libssl-dev cpio kmod
-	xz-utils perl python3 git ccache linux-source-6.12
-	# the VM: QEMU, software TPM, guest tools
-	qemu-system-x86 swtpm swtpm-tools tpm2-tools busybox-static
-	ima-evm-utils openssl util-linux keyutils attr
-	# selftests and user-space tools
-	pkg-config libtss2-dev libcap-dev
-	# tools/diglim: librpm, rpmbuild for its tests, rst2man for man pages
-	librpm-dev rpm python3-docutils
+TOOLS_PKGS=(
+	# compiler, libcrypto, librpm, tpm2-tss (the verifier), man pages
+	gcc make libc6-dev pkg-config libssl-dev librpm-dev libtss2-dev
+	python3-docutils
+)
+KERNEL_PKGS=(
+	# kbuild: gawk for certs/check-blacklist-hashes.awk, openssl for the
+	# test CA, rsync for the kselftest install step
+	make gcc libc6-dev flex bison bc gawk libelf-dev libssl-dev cpio kmod
+	xz-utils perl python3 git ccache openssl rsync linux-source-6.12
+	# selftests: libcap, tpm2-tss
+	libcap-dev libtss2-dev pkg-config
+)
+VM_PKGS=(
+	# QEMU, the software TPM and what the guest runs
+	qemu-system-x86 swtpm swtpm-tools tpm2-tools libtss2-tcti-swtpm0
+	ima-evm-utils openssl util-linux keyutils attr busybox-static
+	# the sealed secret of make demo
+	clevis clevis-tpm2
+)
+TEST_PKGS=(
+	# host tests of the tools: rpmbuild, a software TPM for the verifier;
 	# make fuzz: clang with libFuzzer and the sanitizer runtimes
-	clang libclang-rt-14-dev
-	# make bench: perf in the guest, for the profiles of missed targets
-	linux-perf
+	rpm swtpm swtpm-tools tpm2-tools libtss2-tcti-swtpm0 clang
+	libclang-rt-14-dev
+)
+BENCH_PKGS=(
+	# perf in the guest, for the profiles of missed targets
+	linux-perf python3
+)
+PATCHES_PKGS=(
 	# checkpatch.pl (spdxcheck.py) for make patches
-	python3-ply python3-git
+	perl python3 python3-ply python3-git git
 )
 
+# command package groups: what each step runs, and where it comes from.
+# "pkgconfig:<module>" checks a library with pkg-config, "file:<path>" a
+# file, anything else a command on PATH.
+COMMANDS='
+gcc		gcc		tools kernel
+make		make		tools kernel
+pkg-config	pkg-config	tools kernel
+pkgconfig:libcrypto libssl-dev	tools kernel
+pkgconfig:rpm	librpm-dev	tools
+pkgconfig:tss2-mu libtss2-dev	tools kernel
+rst2man		python3-docutils tools
+flex		flex		kernel
+bison		bison		kernel
+bc		bc		kernel
+gawk		gawk		kernel
+pkgconfig:libelf libelf-dev	kernel
+pkgconfig:libcap libcap-dev	kernel
+cpio		cpio		kernel
+xz		xz-utils	kernel
+perl		perl		kernel patches
+python3		python3		kernel bench patches
+git		git		kernel patches
+openssl		openssl		kernel vm
+rsync		rsync		kernel
+qemu-system-x86_64 qemu-system-x86 vm
+swtpm		swtpm		vm test
+swtpm_setup	swtpm-tools	vm
+tpm2_pcrread	tpm2-tools	vm test
+file:/usr/lib/x86_64-linux-gnu/libtss2-tcti-swtpm.so.0 libtss2-tcti-swtpm0 vm test
+evmctl		ima-evm-utils	vm
+keyctl		keyutils	vm
+getfattr	attr		vm
+setpriv		util-linux	vm
+busybox		busybox-static	vm
+clevis		clevis		vm
+clevis-encrypt-tpm2 clevis-tpm2	vm
+rpmbuild	rpm		test
+clang		clang		test
+perf		linux-perf	bench
+'
+
+check() {
+	local want=" $* " line what pkg groups g
+	while read -r what pkg groups; do
+		[ -n "$what" ] || continue
+		for g in $groups; do
+			case "$want" in *" $g "*) ;; *) continue ;; esac
+			case "$what" in
+			pkgconfig:*)
+				command -v pkg-config >/dev/null &&
+					pkg-config --exists "${what#pkgconfig:}" && continue
+				echo "diglim: missing library ${what#pkgconfig:} (Debian package $pkg): run make deps" >&2
+				;;
+			file:*)
+				[ -e "${what#file:}" ] && continue
+				echo "diglim: missing ${what#file:} (Debian package $pkg): run make deps" >&2
+				;;
+			*)
+				command -v "$what" >/dev/null && continue
+				echo "diglim: missing command $what (Debian package $pkg): run make deps" >&2
+				;;
+			esac
+			exit 1
+		done
+	done <<<"$COMMANDS"
+	exit 0
+}
+
+if [ "${1:-}" = --check ]; then
+	shift
+	check "$@"
+fi
+
+groups=("$@")
+[ ${#groups[@]} -gt 0 ] || groups=(tools kernel vm test bench patches)
+pkgs=()
+for g in "${groups[@]}"; do
+	case "$g" in
+	tools) pkgs+=("${TOOLS_PKGS[@]}") ;;
+	kernel) pkgs+=("${KERNEL_PKGS[@]}") ;;
+	vm) pkgs+=("${VM_PKGS[@]}") ;;
+	test) pkgs+=("${TEST_PKGS[@]}") ;;
+	bench) pkgs+=("${BENCH_PKGS[@]}") ;;
+	patches) pkgs+=("${PATCHES_PKGS[@]}") ;;
+	*) echo "deps: unknown group $g" >&2; exit 2 ;;
+	esac
+done
+
 missing=()
-for p in "${PKGS[@]}"; do
-	case "$p" in \#*) continue ;; esac
+for p in "${pkgs[@]}"; do
+	case " ${missing[*]} " in *" $p "*) continue ;; esac
 	dpkg-query -W -f='${db:Status-Status}\n' "$p" 2>/dev/null | grep -qx installed ||
 		missing+=("$p")
 done

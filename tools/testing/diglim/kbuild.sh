@@ -44,9 +44,48 @@ kmake() {
 	# directory, so a fresh clone in another place hits the same cache.
 	command -v ccache >/dev/null && cc="ccache gcc" &&
 		export CCACHE_BASEDIR="$BUILD"
-	make -s -C "$SRC" O="$OBJ" ARCH=x86_64 CC="$cc" HOSTCC="$cc" \
+	make -C "$SRC" O="$OBJ" ARCH=x86_64 CC="$cc" HOSTCC="$cc" \
 		KBUILD_BUILD_USER=diglim KBUILD_BUILD_HOST=vm \
 		-j"$JOBS" "$@"
+}
+
+# progress LOG WHAT: read kbuild's quiet output ("  CC      path") on
+# standard input, keep all of it in LOG and, on a terminal, show one
+# updating line with the number of steps done and the elapsed time.
+progress() {
+	local log=$1 what=$2 n=0 start=$SECONDS line tty=0
+	[ -t 2 ] && [ -z "${CI:-}" ] && tty=1
+	: >"$log"
+	while IFS= read -r line; do
+		printf '%s\n' "$line" >>"$log"
+		case "$line" in
+		"  "[A-Z]*) n=$((n + 1)) ;;
+		*) continue ;;
+		esac
+		[ $tty = 1 ] && [ $((n % 10)) = 0 ] &&
+			printf '\rkbuild: %s: %d objects, %dm%02ds ' "$what" "$n" \
+				$(((SECONDS - start) / 60)) $(((SECONDS - start) % 60)) >&2
+	done
+	[ $tty = 1 ] && printf '\r\033[K' >&2
+	echo "kbuild: $what: $n objects in $(((SECONDS - start) / 60))m$(((SECONDS - start) % 60))s (log: $log)"
+}
+
+# kmake_logged WHAT TARGET...: kmake with the output in the build log and a
+# progress line; on failure, the end of the log.
+kmake_logged() {
+	local what=$1 log=$BUILD/logs/kbuild-$FLAVOUR.log
+	shift
+	mkdir -p "$BUILD/logs"
+	set +e
+	kmake "$@" 2>&1 | progress "$log" "$what"
+	local rc=${PIPESTATUS[0]}
+	set -e
+	if [ "$rc" != 0 ]; then
+		grep -E 'error|Error' "$log" | head -n 20 >&2
+		echo "--- last lines of $log:" >&2
+		tail -n 25 "$log" >&2
+		die "$what failed (full output: $log)"
+	fi
 }
 
 src_identity() {
@@ -172,14 +211,14 @@ do_config() {
 	mkdir -p "$OBJ"
 	if [ -f "$OBJ/.config" ] && [ -f "$OBJ/.diglim-config" ] &&
 	   [ "$(cat "$OBJ/.diglim-config")" = "$sum" ]; then
-		kmake olddefconfig >/dev/null
+		kmake -s olddefconfig >/dev/null
 		return 0
 	fi
 	say "configuring ($FLAVOUR): tinyconfig + ${frags[*]##*/}"
-	kmake tinyconfig >/dev/null
+	kmake -s tinyconfig >/dev/null
 	(cd "$OBJ" && "$SRC/scripts/kconfig/merge_config.sh" -m -O "$OBJ" \
 		"$OBJ/.config" "${frags[@]}" >/dev/null)
-	kmake olddefconfig >/dev/null
+	kmake -s olddefconfig >/dev/null
 	# merge_config.sh silently drops symbols whose dependencies are unmet:
 	# check that every requested value is what .config ended up with.
 	local line sym val
@@ -206,8 +245,8 @@ do_config() {
 
 do_build() {
 	say "building bzImage ($FLAVOUR) in $OBJ"
-	kmake bzImage
-	kmake headers >/dev/null
+	kmake_logged "bzImage ($FLAVOUR)" bzImage
+	kmake -s headers >/dev/null
 	say "kernel: $OBJ/arch/x86/boot/bzImage ($(kmake -s kernelrelease))"
 }
 
