@@ -316,6 +316,8 @@ static EVP_PKEY *load_key(const char *path)
 
 	if (read_file(path, &b))
 		return NULL;
+	/* tss2-mu refuses to unmarshal into a TPM2B whose size is not 0. */
+	memset(&pub, 0, sizeof(pub));
 	if (b.len >= sizeof(pem) - 1 && !memcmp(b.data, pem, sizeof(pem) - 1)) {
 		bio = BIO_new_mem_buf(b.data, b.len);
 		key = bio ? PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL) : NULL;
@@ -544,6 +546,7 @@ static int check_quote(const struct verify_opts *o, EVP_PKEY *key,
 		goto out;
 	ret = VERIFY_BAD_QUOTE;
 	memset(&att, 0, sizeof(att));
+	memset(&sig, 0, sizeof(sig));
 	if (Tss2_MU_TPMS_ATTEST_Unmarshal(msg.data, msg.len, &off, &att) ||
 	    off != msg.len) {
 		printf("quote: bad: %s is not a TPMS_ATTEST\n", o->msg);

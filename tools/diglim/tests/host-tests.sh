@@ -707,5 +707,8 @@ else
 	skip "rpm: .rpm and database sources" "rpmbuild not installed"
 fi
 
+# --- diglimctl verify, with quotes of a software TPM -----------------------
+. "$HERE/verify-tests.sh"
+
 echo "1..$N"
 [ $FAILED -eq 0 ]
