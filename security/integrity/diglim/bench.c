@@ -6,7 +6,7 @@
  *
  * - lookup: write a number N (at most 20000000) to build a private store of
  *   N distinct sha256 file digests, in lists of at most 2^20 digests, and
- *   time diglim_store_get_info(), the lookup IMA does for use_diglim=allow,
+ *   time diglim_store_lookup(), the lookup IMA does for use_diglim=allow,
  *   for digests that are in the store (hits) and digests that are not
  *   (misses).  Each timed lookup uses a different digest, picked at random,
  *   so the index is not kept in the CPU caches by repetition.  The write
@@ -134,8 +134,7 @@ static u64 time_lookups(struct diglim_store *store, u8 *probes, u64 nr,
 	const int expect = stream == STREAM_STORED ? 0 : -ENOENT;
 	u64 runs[BENCH_RUNS], t0, t1;
 	unsigned int run, i, wrong = 0;
-	u16 mods;
-	u8 acts;
+	struct diglim_digest_info info;
 
 	for (run = 0; run < BENCH_RUNS; run++) {
 		for (i = 0; i < BENCH_LOOKUPS; i++) {
@@ -152,11 +151,10 @@ static u64 time_lookups(struct diglim_store *store, u8 *probes, u64 nr,
 
 		t0 = ktime_get_ns();
 		for (i = 0; i < BENCH_LOOKUPS; i++)
-			wrong += diglim_store_get_info(store,
-						       probes + i * SHA256_DIGEST_SIZE,
-						       HASH_ALGO_SHA256,
-						       COMPACT_FILE, &mods,
-						       &acts) != expect;
+			wrong += diglim_store_lookup(store,
+						     probes + i * SHA256_DIGEST_SIZE,
+						     HASH_ALGO_SHA256,
+						     COMPACT_FILE, &info) != expect;
 		t1 = ktime_get_ns();
 		runs[run] = div_u64((t1 - t0) * 1000, BENCH_LOOKUPS);
 	}

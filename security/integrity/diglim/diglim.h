@@ -114,6 +114,11 @@ struct diglim_list {
 	 */
 	u8 actions;
 	/**
+	 * @pcr: PCR that the record of the addition extended, if @actions
+	 * has %COMPACT_ACTION_IMA_MEASURED.  Constant once @live is set.
+	 */
+	u8 pcr;
+	/**
 	 * @live: True when the addition committed and the deletion has not
 	 * started.  Set with smp_store_release() once everything else is in
 	 * place, read with smp_load_acquire() by index readers, which skip
@@ -181,6 +186,12 @@ struct diglim_store {
 	 */
 	char *label;
 	/**
+	 * @ops: Number of additions and deletions done so far: the
+	 * sequence number of an operation, in the name of its IMA record,
+	 * makes every record unique and deterministic.
+	 */
+	u64 ops;
+	/**
 	 * @dir: Directory where the views of the lists are created
 	 * (digest_lists_loaded/), or NULL for a store without securityfs
 	 * entries.
@@ -217,15 +228,16 @@ struct diglim_request {
 	 */
 	const char *label;
 	/**
-	 * @actions: Actions already performed on the upload (for instance
-	 * by IMA while the list file was read).
+	 * @actions: Actions already performed on the upload: the appraisal
+	 * of the list file by IMA while it was read.
 	 */
 	u8 actions;
 	/**
-	 * @measure: Measure the upload as IMA critical data; on success the
-	 * upload gains %COMPACT_ACTION_IMA_MEASURED.
+	 * @record: Record the operation in the IMA measurement list (see
+	 * diglim_ima_record()); false only for stores without IMA records
+	 * (KUnit).
 	 */
-	bool measure;
+	bool record;
 };
 
 /* parser.c */
@@ -267,9 +279,9 @@ unsigned int diglim_htable_collect(struct diglim_store *store,
 				   enum hash_algo algo, const u8 *digest,
 				   const struct diglim_entry **found,
 				   unsigned int max);
-int diglim_store_get_info(struct diglim_store *store, const u8 *digest,
-			  enum hash_algo algo, enum compact_types type,
-			  u16 *modifiers, u8 *actions);
+int diglim_store_lookup(struct diglim_store *store, const u8 *digest,
+			enum hash_algo algo, enum compact_types type,
+			struct diglim_digest_info *info);
 
 /**
  * diglim_entry_is_list_digest - Whether @entry indexes a list's own digest.
@@ -345,9 +357,11 @@ unsigned long diglim_store_count(struct diglim_store *store,
 
 enum hash_algo diglim_list_hash_algo(void);
 int diglim_calc_list_digest(const void *data, size_t size,
-			    enum hash_algo algo, u8 *digest);
-char *diglim_ima_event_name(enum ops op, bool from_file, const char *label);
-u8 diglim_ima_measure(const char *event_name, const void *data, size_t size);
+			    enum hash_algo algo, u8 *digest, enum ops op);
+char *diglim_ima_event_name(enum ops op, bool from_file, const char *label,
+			    u64 seq);
+int diglim_ima_record(const char *event_name, const u8 *digest,
+		      enum hash_algo algo, int required_pcr, u8 *pcr);
 u8 diglim_ima_file_actions(struct file *file);
 
 /* fs.c */
@@ -367,5 +381,19 @@ static inline bool diglim_should_fail(void)
 	return false;
 }
 #endif /* CONFIG_FAULT_INJECTION */
+
+/**
+ * diglim_op_should_fail - Fault point of an allocation shared by both ops.
+ * @op: %DIGEST_LIST_ADD or %DIGEST_LIST_DEL.
+ *
+ * fail_diglim guards the allocations of additions only: a deletion of a
+ * loaded list must succeed (failslab can still fail its allocations).
+ *
+ * Return: True if the allocation must fail.
+ */
+static inline bool diglim_op_should_fail(enum ops op)
+{
+	return op == DIGEST_LIST_ADD && diglim_should_fail();
+}
 
 #endif /* _SECURITY_INTEGRITY_DIGLIM_DIGLIM_H */

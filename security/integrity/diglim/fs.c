@@ -62,7 +62,7 @@ static int upload_buffer(struct diglim_request *req,
 {
 	void *data;
 
-	if (diglim_should_fail())
+	if (diglim_op_should_fail(req->op))
 		return -ENOMEM;
 
 	data = vmemdup_user(ubuf, count);
@@ -71,18 +71,17 @@ static int upload_buffer(struct diglim_request *req,
 
 	req->data = data;
 	req->size = count;
-	/* Raw buffers are not seen by IMA otherwise: measure them. */
-	req->measure = true;
+	req->record = true;
 	return diglim_upload(&diglim_global_store, req);
 }
 
-static struct file *open_list_file(const char *name)
+static struct file *open_list_file(const char *name, enum ops op)
 {
 	struct file *file;
 	struct path path;
 	int err;
 
-	if (diglim_should_fail())
+	if (diglim_op_should_fail(op))
 		return ERR_PTR(-ENOMEM);
 
 	err = kern_path(name, LOOKUP_FOLLOW, &path);
@@ -106,7 +105,7 @@ static struct file *open_list_file(const char *name)
 		goto out_put_path;
 	}
 
-	if (diglim_should_fail()) {
+	if (diglim_op_should_fail(op)) {
 		file = ERR_PTR(-ENOMEM);
 		goto out_put_path;
 	}
@@ -134,11 +133,11 @@ static int upload_file(struct diglim_request *req, const char *name)
 	    strlen(kbasename(name)))
 		return -EINVAL;
 
-	file = open_list_file(name);
+	file = open_list_file(name, req->op);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
 
-	if (diglim_should_fail()) {
+	if (diglim_op_should_fail(req->op)) {
 		err = -ENOMEM;
 		goto out_fput;
 	}
@@ -146,10 +145,12 @@ static int upload_file(struct diglim_request *req, const char *name)
 	/*
 	 * kernel_read_file() denies write access while it reads (-ETXTBSY if
 	 * the file is open for write) and lets IMA, IPE and LoadPin see and
-	 * gate the load (READING_DIGEST_LIST).
+	 * gate the load (READING_DIGEST_LIST).  What IMA's appraisal of this
+	 * very read established is taken at once, whatever happens next.
 	 */
 	len = kernel_read_file(file, 0, &data, DIGLIM_MAX_LIST_SIZE, NULL,
 			       READING_DIGEST_LIST);
+	req->actions = diglim_ima_file_actions(file);
 	if (len < 0) {
 		err = len;
 		goto out_fput;
@@ -165,9 +166,7 @@ static int upload_file(struct diglim_request *req, const char *name)
 	req->data = data;
 	req->size = size;
 	req->label = kbasename(name);
-	req->actions = diglim_ima_file_actions(file);
-	/* IMA saw the file being read; deletions are always measured. */
-	req->measure = req->op == DIGEST_LIST_DEL;
+	req->record = true;
 	err = diglim_upload(&diglim_global_store, req);
 out_fput:
 	fput(file);
@@ -203,7 +202,7 @@ static int upload_path(struct diglim_request *req, const char __user *ubuf,
 	if (count > PATH_MAX)
 		return -ENAMETOOLONG;
 
-	if (diglim_should_fail())
+	if (diglim_op_should_fail(req->op))
 		return -ENOMEM;
 
 	name = memdup_user_nul(ubuf, count);

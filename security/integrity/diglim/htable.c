@@ -266,27 +266,25 @@ unsigned int diglim_htable_collect(struct diglim_store *store,
 }
 
 /**
- * diglim_store_get_info - Look up a digest in the live lists of a store.
+ * diglim_store_lookup - Look up a digest in the live lists of a store.
  * @store: Store.
  * @digest: Digest to look up.
  * @algo: Hash algorithm of @digest.
  * @type: Index to search.
- * @modifiers: Output: OR of the modifiers of the blocks holding @digest.
- * @actions: Output: OR of the actions of the lists holding @digest.
+ * @info: Output: what the lists holding @digest say, set if found.
  *
  * Context: Any context that may use RCU.
  * Return: 0 if found, -ENOENT otherwise.
  */
-int diglim_store_get_info(struct diglim_store *store, const u8 *digest,
-			  enum hash_algo algo, enum compact_types type,
-			  u16 *modifiers, u8 *actions)
+int diglim_store_lookup(struct diglim_store *store, const u8 *digest,
+			enum hash_algo algo, enum compact_types type,
+			struct diglim_digest_info *info)
 {
 	const struct diglim_key key = { .digest = digest, .algo = algo };
+	struct diglim_digest_info found = {};
 	const struct diglim_entry *entry;
 	struct rhlist_head *head, *pos;
-	u16 mods = 0;
-	u8 acts = 0;
-	bool found = false;
+	bool any = false;
 
 	if (!digest || algo >= HASH_ALGO__LAST || !hash_digest_size[algo] ||
 	    type >= COMPACT__LAST)
@@ -299,27 +297,48 @@ int diglim_store_get_info(struct diglim_store *store, const u8 *digest,
 	rcu_read_lock();
 	head = lookup(store, type, &key);
 	rhl_for_each_entry_rcu(entry, pos, head, node) {
-		if (!diglim_list_live(entry->list))
+		const struct diglim_list *list = entry->list;
+
+		if (!diglim_list_live(list))
 			continue;
 		if (!diglim_entry_is_list_digest(entry))
-			mods |= le16_to_cpu(diglim_entry_hdr(entry)->modifiers);
-		acts |= entry->list->actions;
-		found = true;
+			found.modifiers |=
+				le16_to_cpu(diglim_entry_hdr(entry)->modifiers);
+		found.actions |= list->actions;
+		if (list->actions & BIT(COMPACT_ACTION_IMA_MEASURED))
+			found.measured_pcrs |= BIT_ULL(list->pcr);
+		any = true;
 	}
 	rcu_read_unlock();
 
-	if (!found)
+	if (!any)
 		return -ENOENT;
 
-	*modifiers = mods;
-	*actions = acts;
+	*info = found;
 	return 0;
+}
+
+/* Documented in include/linux/diglim.h. */
+int diglim_digest_lookup(const u8 *digest, enum hash_algo algo,
+			 enum compact_types type,
+			 struct diglim_digest_info *info)
+{
+	return diglim_store_lookup(&diglim_global_store, digest, algo, type,
+				   info);
 }
 
 /* Documented in include/linux/diglim.h. */
 int diglim_digest_get_info(const u8 *digest, enum hash_algo algo,
 			   enum compact_types type, u16 *modifiers, u8 *actions)
 {
-	return diglim_store_get_info(&diglim_global_store, digest, algo, type,
-				     modifiers, actions);
+	struct diglim_digest_info info;
+	int ret;
+
+	ret = diglim_digest_lookup(digest, algo, type, &info);
+	if (ret)
+		return ret;
+
+	*modifiers = info.modifiers;
+	*actions = info.actions;
+	return 0;
 }

@@ -155,13 +155,17 @@ static int del(struct kunit *test, const struct tlist *l, const char *label,
 static int get_info_algo(struct kunit *test, u8 seed, enum hash_algo algo,
 			 enum compact_types type, u16 *mods, u8 *actions)
 {
+	struct diglim_digest_info info;
 	u8 digest[HASH_MAX_DIGESTSIZE];
-	u16 m;
-	u8 a;
+	int ret;
 
 	memset(digest, seed, sizeof(digest));
-	return diglim_store_get_info(test->priv, digest, algo, type,
-				     mods ?: &m, actions ?: &a);
+	ret = diglim_store_lookup(test->priv, digest, algo, type, &info);
+	if (!ret && mods)
+		*mods = info.modifiers;
+	if (!ret && actions)
+		*actions = info.actions;
+	return ret;
 }
 
 static int get_info(struct kunit *test, u8 seed, enum compact_types type)
@@ -174,21 +178,23 @@ static void list_digest(struct kunit *test, const struct tlist *l, u8 *digest)
 	memset(digest, 0, HASH_MAX_DIGESTSIZE);
 	KUNIT_ASSERT_EQ(test, diglim_calc_list_digest(l->data, l->size,
 						      diglim_list_hash_algo(),
-						      digest), 0);
+						      digest, DIGEST_LIST_ADD),
+			0);
 }
 
 static int get_list_info(struct kunit *test, const struct tlist *l,
 			 u8 *actions)
 {
+	struct diglim_digest_info info;
 	u8 digest[HASH_MAX_DIGESTSIZE];
-	u16 mods;
-	u8 a;
+	int ret;
 
 	list_digest(test, l, digest);
-	return diglim_store_get_info(test->priv, digest,
-				     diglim_list_hash_algo(),
-				     COMPACT_DIGEST_LIST, &mods,
-				     actions ?: &a);
+	ret = diglim_store_lookup(test->priv, digest, diglim_list_hash_algo(),
+				  COMPACT_DIGEST_LIST, &info);
+	if (!ret && actions)
+		*actions = info.actions;
+	return ret;
 }
 
 /* Number of live occurrences; labels of the first ones, newest first. */

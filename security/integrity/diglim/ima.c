@@ -10,6 +10,7 @@
 #include <linux/err.h>
 #include <linux/ima.h>
 #include <linux/kernel_read_file.h>
+#include <linux/limits.h>
 #include <linux/minmax.h>
 #include <linux/sched.h>
 #include <linux/sizes.h>
@@ -71,17 +72,18 @@ static int hash_list(struct crypto_shash *tfm, const void *data, size_t size,
  * @size: Length of @data.
  * @algo: Hash algorithm.
  * @digest: Output, hash_digest_size[@algo] bytes.
+ * @op: Operation the digest is for (fault injection on additions only).
  *
  * Context: Process context, may sleep.
  * Return: 0 or -errno (-ENOMEM, or any error of the crypto API).
  */
 int diglim_calc_list_digest(const void *data, size_t size,
-			    enum hash_algo algo, u8 *digest)
+			    enum hash_algo algo, u8 *digest, enum ops op)
 {
 	struct crypto_shash *tfm;
 	int err;
 
-	if (diglim_should_fail())
+	if (diglim_op_should_fail(op))
 		return -ENOMEM;
 
 	tfm = crypto_alloc_shash(hash_algo_name[algo], 0, 0);
@@ -94,80 +96,93 @@ int diglim_calc_list_digest(const void *data, size_t size,
 }
 
 /**
- * diglim_ima_event_name - Name of the IMA record of an upload.
+ * diglim_ima_event_name - Name of the IMA record of an operation.
  * @op: %DIGEST_LIST_ADD or %DIGEST_LIST_DEL.
  * @from_file: Whether the list was uploaded by path.
  * @label: Label of the list.
+ * @seq: Sequence number of the operation (&diglim_store.ops).
+ *
+ * The name starts as in the 2021 series ("add_buffer_<label>", ...) and
+ * ends with "#<seq>": IMA drops a record whose template digest it already
+ * logged, so without it adding a list again after deleting it would leave
+ * no trace.  The sequence number only depends on the operations done since
+ * boot, so the same operations give the same records and the same PCR.
  *
  * Context: Process context.
- * Return: "<add|del>_<file|buffer>_<label>" (to be freed with kfree()) or
- * ERR_PTR(-ENOMEM).
+ * Return: "<add|del>_<file|buffer>_<label>#<seq>" (to be freed with
+ * kfree()) or ERR_PTR(-ENOMEM).
  */
-char *diglim_ima_event_name(enum ops op, bool from_file, const char *label)
+char *diglim_ima_event_name(enum ops op, bool from_file, const char *label,
+			    u64 seq)
 {
 	char *name;
 
-	if (diglim_should_fail())
+	if (diglim_op_should_fail(op))
 		return ERR_PTR(-ENOMEM);
 
-	name = kasprintf(GFP_KERNEL_ACCOUNT, "%s_%s_%s",
+	name = kasprintf(GFP_KERNEL_ACCOUNT, "%s_%s_%s#%llu",
 			 op == DIGEST_LIST_ADD ? "add" : "del",
-			 from_file ? "file" : "buffer", label);
+			 from_file ? "file" : "buffer", label, seq);
 	return name ?: ERR_PTR(-ENOMEM);
 }
 
 /**
- * diglim_ima_measure - Measure an upload as IMA critical data.
+ * diglim_ima_record - Record an operation in the IMA measurement list.
  * @event_name: Name of the record, from diglim_ima_event_name().
- * @data: List bytes (recorded in full by the ima-buf template).
- * @size: Length of @data.
+ * @digest: Digest of the list (its identity).
+ * @algo: Algorithm of @digest: IMA's hash algorithm, see
+ *        diglim_list_hash_algo().
+ * @required_pcr: PCR the record must extend, or -1 for the one the IMA
+ *                policy chooses.
+ * @pcr: Output: the PCR extended, set only on success.
  *
- * Whether anything is measured depends on the IMA policy, for instance
- * "measure func=CRITICAL_DATA label=diglim".
- *
- * IMA drops a record whose template digest is already in the measurement
- * list for the same PCR (-EEXIST, unless CONFIG_IMA_DISABLE_HTABLE): the
- * same operation with the same label and bytes was measured before, so a
- * verifier already holds exactly this record.  That counts as measured;
- * otherwise deleting a list a second time, or adding it again after a
- * deletion, would fail or lose the MEASURED action.  The verifier's
- * replay must therefore treat the records as a set, not as a sequence of
- * operations (see Documentation/security/diglim/remote_attestation.rst).
+ * The record is IMA critical data with label "diglim" (policy:
+ * "measure func=CRITICAL_DATA label=diglim pcr=<N>"), template ima-buf,
+ * whose buffer is the list digest: a verifier knows the lists by their
+ * digest, and the log stays small whatever the size of the list.
  *
  * Context: Process context, may sleep.
- * Return: BIT(%COMPACT_ACTION_IMA_MEASURED) if IMA measured the data (now or
- * before), 0 otherwise.
+ * Return: 0 if recorded, -ENOENT if no IMA rule asks for it, -EPERM if the
+ * rule would extend another PCR than @required_pcr, another -errno if IMA
+ * failed; nothing is recorded on error.
  */
-u8 diglim_ima_measure(const char *event_name, const void *data, size_t size)
+int diglim_ima_record(const char *event_name, const u8 *digest,
+		      enum hash_algo algo, int required_pcr, u8 *pcr)
 {
-	int ret;
+	int ret, extended = -1;
 
-	ret = ima_measure_critical_data(DIGLIM_IMA_LABEL, event_name, data,
-					size, false, NULL, 0);
-	return ret == 0 || ret == -EEXIST ? BIT(COMPACT_ACTION_IMA_MEASURED) :
-					    0;
+	ret = ima_measure_critical_data_pcr(DIGLIM_IMA_LABEL, event_name,
+					    digest, hash_digest_size[algo],
+					    false, required_pcr, &extended);
+	if (ret)
+		return ret < 0 ? ret : -ENOENT;
+
+	/* IMA only accepts PCRs 0 to 63 in a rule. */
+	if (extended < 0 || extended > U8_MAX)
+		return -ERANGE;
+
+	*pcr = extended;
+	return 0;
 }
 
 /**
- * diglim_ima_file_actions - Actions IMA performed on a list file.
- * @file: The list file, after kernel_read_file() read it with
+ * diglim_ima_file_actions - What IMA's appraisal established for a list file.
+ * @file: The list file, right after kernel_read_file() read it with
  *        %READING_DIGEST_LIST.
  *
- * Translates ima_file_read_result(): measured (now or by an earlier read
- * of the same content), appraised successfully in enforcing mode, and
- * appraised with a signature (imasig, modsig), as seen through the IMA
- * policy rules for func=DIGEST_LIST_CHECK.
+ * Translates ima_digest_list_appraisal(): appraised successfully in
+ * enforcing mode under a func=DIGEST_LIST_CHECK rule, by verifying a
+ * signature (imasig, modsig) or not, in this very read.  Call it once per
+ * read, whatever happens next: it consumes IMA's result.
  *
  * Context: Process context, may sleep.
  * Return: Bit mask of &enum compact_actions.
  */
 u8 diglim_ima_file_actions(struct file *file)
 {
-	unsigned int result = ima_file_read_result(file, READING_DIGEST_LIST);
+	unsigned int result = ima_digest_list_appraisal(file);
 	u8 actions = 0;
 
-	if (result & IMA_RESULT_MEASURED)
-		actions |= BIT(COMPACT_ACTION_IMA_MEASURED);
 	if (result & IMA_RESULT_APPRAISED)
 		actions |= BIT(COMPACT_ACTION_IMA_APPRAISED);
 	if (result & IMA_RESULT_DIGSIG)

@@ -11,14 +11,25 @@
  * - fs.c, upload by path: copy of the path, path lookup, file open, file
  *   read (4); upload of a raw buffer: copy of the buffer (1);
  * - ima.c: hash transform for the list digest (1);
- * - here: list object, list name, entries array (3), and for raw buffers the
- *   IMA event name (1);
+ * - here: list object, list name, entries array (3), and the IMA event
+ *   name (1, global store only);
  * - htable.c: one per index insertion, that is one per digest plus one for
  *   the list digest (nr_digests + 1);
  * - fs.c: the two files in digest_lists_loaded/ (2, global store only).
  *
  * So a raw buffer of N digests has 1 + 1 + 4 + (N + 1) + 2 = N + 9 points
- * and a path upload 4 + 1 + 3 + (N + 1) + 2 = N + 11.
+ * and a path upload 4 + 1 + 4 + (N + 1) + 2 = N + 12.  A deletion has none:
+ * once its list is loaded, it succeeds (failslab can still fail its own
+ * allocations before it starts).
+ *
+ * IMA records (global store): every addition and deletion is recorded as
+ * critical data (diglim_ima_record()), named after the operation and its
+ * sequence number, so a verifier replaying the log rebuilds exactly the
+ * set of lists measured into the PCR it checks.  An addition is recorded
+ * after everything that can fail, and is %COMPACT_ACTION_IMA_MEASURED into
+ * that PCR only if recorded.  A deletion of a measured list is recorded
+ * first, into the PCR of its addition, and refused (-EPERM, nothing
+ * changed) if that record cannot be made.
  */
 
 #include "diglim.h"
@@ -148,6 +159,9 @@ static struct diglim_list *alloc_list(struct diglim_request *req,
 	list->algo = algo;
 	memcpy(list->digest, digest, digest_size);
 	list->actions = req->actions;
+	/* With IMA records, only the record of the addition measures it. */
+	if (req->record)
+		list->actions &= ~BIT(COMPACT_ACTION_IMA_MEASURED);
 
 	if (diglim_should_fail())
 		goto out_free_list;
@@ -278,6 +292,7 @@ static void commit_add(struct diglim_store *store,
 		WRITE_ONCE(store->nr_digests[i],
 			   store->nr_digests[i] + new_keys[i]);
 
+	store->ops++;
 	list_add_tail_rcu(&list->node, &store->lists);
 	consume_label(store, req);
 
@@ -318,9 +333,9 @@ static int add_list(struct diglim_store *store, struct diglim_request *req,
 	if (IS_ERR(list))
 		return PTR_ERR(list);
 
-	if (req->measure) {
+	if (req->record) {
 		event = diglim_ima_event_name(DIGEST_LIST_ADD, !!req->label,
-					      label);
+					      label, store->ops + 1);
 		if (IS_ERR(event)) {
 			err = PTR_ERR(event);
 			event = NULL;
@@ -337,12 +352,14 @@ static int add_list(struct diglim_store *store, struct diglim_request *req,
 		goto out_unindex_list;
 
 	/*
-	 * Measure last: nothing can fail after this, so the measurement log
-	 * never shows an addition that did not happen.
+	 * Record last: nothing can fail after this, so the measurement log
+	 * never shows an addition that did not happen.  Without a record (no
+	 * IMA rule asks for one, or IMA failed) the list is loaded but is not
+	 * measured: it vouches for no PCR.
 	 */
-	if (event)
-		list->actions |= diglim_ima_measure(event, list->data,
-						    list->size);
+	if (event && !diglim_ima_record(event, list->digest, algo, -1,
+					&list->pcr))
+		list->actions |= BIT(COMPACT_ACTION_IMA_MEASURED);
 
 	commit_add(store, req, list, new_keys);
 	kfree(event);
@@ -359,9 +376,11 @@ out_put_list:
 static int del_list(struct diglim_store *store, struct diglim_request *req,
 		    enum hash_algo algo, const u8 *digest)
 {
+	const u8 measured = BIT(COMPACT_ACTION_IMA_MEASURED);
 	struct diglim_list *list;
 	const char *label;
-	u8 actions = req->actions;
+	u8 needed;
+	int err;
 
 	lockdep_assert_held(&store->lock);
 
@@ -370,27 +389,44 @@ static int del_list(struct diglim_store *store, struct diglim_request *req,
 	if (!list || strcmp(list->label, label))
 		return -ENOENT;
 
-	if (req->measure) {
+	/*
+	 * An appraised (signed) addition needs an appraised (signed)
+	 * deletion.  With IMA records, the deletion of a measured list is
+	 * measured by its own record, below.
+	 */
+	needed = list->actions;
+	if (req->record)
+		needed &= ~measured;
+	if (needed & ~req->actions)
+		return -EPERM;
+
+	if (req->record) {
 		char *event;
+		u8 pcr;
 
 		event = diglim_ima_event_name(DIGEST_LIST_DEL, !!req->label,
-					      label);
+					      label, store->ops + 1);
 		if (IS_ERR(event))
 			return PTR_ERR(event);
 
-		actions |= diglim_ima_measure(event, req->data, req->size);
+		/*
+		 * Record first, into the PCR of the addition: a verifier of
+		 * that PCR must see the list go, or the list stays.
+		 */
+		err = diglim_ima_record(event, list->digest, algo,
+					list->actions & measured ? list->pcr : -1,
+					&pcr);
 		kfree(event);
+		if (err && (list->actions & measured))
+			return -EPERM;
 	}
-
-	/* A measured (appraised) addition needs a measured (...) deletion. */
-	if (list->actions & ~actions)
-		return -EPERM;
 
 	/*
 	 * From here nothing can fail.  Index readers stop seeing the list
 	 * before anything is removed (see diglim_list_live()).
 	 */
 	WRITE_ONCE(list->live, false);
+	store->ops++;
 	diglim_fs_remove_list(list);
 	unindex_list(store, list, list->nr_entries, true);
 	list_del_rcu(&list->node);
@@ -416,7 +452,9 @@ static int del_list(struct diglim_store *store, struct diglim_request *req,
  * * %-EINVAL - Malformed list.
  * * %-EEXIST - Addition of a list already loaded (under any label).
  * * %-ENOENT - Deletion of a list that is not loaded with this label.
- * * %-EPERM - Deletion lacking an action performed at addition.
+ * * %-EPERM - Deletion lacking an appraisal performed at addition, or of a
+ *   measured list whose deletion cannot be recorded into the PCR that
+ *   recorded its addition.
  * * %-ENAMETOOLONG - The name of the list views would exceed %NAME_MAX.
  * * %-ENOMEM - Out of memory (or injected fault).
  * * %-EINTR - Interrupted while waiting for the writer mutex.
@@ -435,7 +473,8 @@ int diglim_upload(struct diglim_store *store, struct diglim_request *req)
 		goto out_free_data;
 
 	algo = diglim_list_hash_algo();
-	err = diglim_calc_list_digest(req->data, req->size, algo, digest);
+	err = diglim_calc_list_digest(req->data, req->size, algo, digest,
+				      req->op);
 	if (err)
 		goto out_free_data;
 

@@ -18,23 +18,20 @@
 
 #define COMPACT_MOD_MASK (BIT(COMPACT_MOD__LAST) - 1)
 
-static void __maybe_unused build_check_abi(void)
-{
-	/* The wire format of a block header is frozen. */
-	BUILD_BUG_ON(sizeof(struct compact_list_hdr) != 16);
-	BUILD_BUG_ON(offsetof(struct compact_list_hdr, type) != 2);
-	BUILD_BUG_ON(offsetof(struct compact_list_hdr, modifiers) != 4);
-	BUILD_BUG_ON(offsetof(struct compact_list_hdr, algo) != 6);
-	BUILD_BUG_ON(offsetof(struct compact_list_hdr, count) != 8);
-	BUILD_BUG_ON(offsetof(struct compact_list_hdr, datalen) != 12);
-	/* Values are ABI. */
-	BUILD_BUG_ON(COMPACT_DIGEST_LIST != 3 || COMPACT__LAST != 4);
-	BUILD_BUG_ON(COMPACT_MOD__LAST > 16);
-	BUILD_BUG_ON(COMPACT_ACTION__LAST > 8);
-	/* The appended signature descriptor is 12 bytes, the magic 28. */
-	BUILD_BUG_ON(sizeof(struct module_signature) != 12);
-	BUILD_BUG_ON(sizeof(MODULE_SIG_STRING) - 1 != 28);
-}
+/* The wire format of a block header is frozen. */
+static_assert(sizeof(struct compact_list_hdr) == 16);
+static_assert(offsetof(struct compact_list_hdr, type) == 2);
+static_assert(offsetof(struct compact_list_hdr, modifiers) == 4);
+static_assert(offsetof(struct compact_list_hdr, algo) == 6);
+static_assert(offsetof(struct compact_list_hdr, count) == 8);
+static_assert(offsetof(struct compact_list_hdr, datalen) == 12);
+/* Values are ABI. */
+static_assert(COMPACT_DIGEST_LIST == 3 && COMPACT__LAST == 4);
+static_assert(COMPACT_MOD__LAST <= 16);
+static_assert(COMPACT_ACTION__LAST <= 8);
+/* The appended signature descriptor is 12 bytes, the magic 28. */
+static_assert(sizeof(struct module_signature) == 12);
+static_assert(sizeof(MODULE_SIG_STRING) - 1 == 28);
 
 /**
  * parse_block - Check the block header at the start of @data.
