@@ -7,11 +7,16 @@
 #   kbuild.sh config   tinyconfig + checked-in fragments, verify every symbol
 #   kbuild.sh build    bzImage + installed UAPI headers
 #   kbuild.sh selftests  build and install tools/testing/selftests/diglim
+#   kbuild.sh tree-config  config and build, on a kernel tree in $BUILD/linux
+#   kbuild.sh tree-build   that the caller prepared (bisect.sh), untouched
 #
 # Environment (set by the top-level Makefile):
 #   REPO   the DIGLIM repository          BUILD  the build directory
 #   KSRC   optional kernel tree to use    KTAR   kernel tarball (default)
 #   FLAVOUR  debug (default) or bench     JOBS   parallel jobs
+#   KCONFIG_UNDEFINED_OK=1  requested symbols that no Kconfig of the tree
+#          defines (a patch later in the series adds them) are listed, not
+#          an error (bisect.sh)
 set -euo pipefail
 
 REPO=${REPO:?}
@@ -86,6 +91,51 @@ kmake_logged() {
 		tail -n 25 "$log" >&2
 		die "$what failed (full output: $log)"
 	fi
+}
+
+# Test keys, made once per build directory: a CA that the test kernels
+# trust (CONFIG_SYSTEM_TRUSTED_KEYS) and an IMA key it signed, for the
+# .ima keyring (CONFIG_INTEGRITY_TRUSTED_KEYRING). For tests only: the
+# private keys sit unprotected in $BUILD/keys.
+do_keys() {
+	local k=$BUILD/keys
+	mkdir -p "$k" "$OBJ/certs"
+	if [ ! -s "$k/ima.der" ]; then
+		say "generating the test CA and IMA key in $k"
+		cat >"$k/ext.cnf" <<-EOF
+		[req]
+		distinguished_name = dn
+		[dn]
+		[diglim_ca]
+		basicConstraints = critical, CA:TRUE
+		keyUsage = critical, keyCertSign, digitalSignature
+		subjectKeyIdentifier = hash
+		authorityKeyIdentifier = keyid
+		[diglim_ima]
+		basicConstraints = critical, CA:FALSE
+		keyUsage = critical, digitalSignature
+		subjectKeyIdentifier = hash
+		authorityKeyIdentifier = keyid
+		EOF
+		(
+			cd "$k"
+			openssl req -new -x509 -newkey rsa:2048 -nodes -sha256 \
+				-days 36500 -subj "/CN=DIGLIM test CA" \
+				-extensions diglim_ca -config ext.cnf \
+				-keyout ca.key -out ca.pem
+			openssl req -new -newkey rsa:2048 -nodes -sha256 \
+				-config ext.cnf \
+				-subj "/CN=DIGLIM test IMA key" -keyout ima.key -out ima.csr
+			openssl x509 -req -in ima.csr -CA ca.pem -CAkey ca.key \
+				-CAcreateserial -days 36500 -sha256 \
+				-extfile ext.cnf -extensions diglim_ima -out ima.pem
+			openssl x509 -in ima.pem -outform DER -out ima.der
+		) >"$k/openssl.log" 2>&1 || { cat "$k/openssl.log" >&2; die "test key generation failed"; }
+	fi
+	cmp -s "$k/ca.pem" "$OBJ/certs/diglim-test-ca.pem" ||
+		cp "$k/ca.pem" "$OBJ/certs/diglim-test-ca.pem"
+	cmp -s "$CFGDIR/blacklist-hashes" "$OBJ/certs/diglim-blacklist-hashes" ||
+		cp "$CFGDIR/blacklist-hashes" "$OBJ/certs/diglim-blacklist-hashes"
 }
 
 src_identity() {
@@ -234,6 +284,23 @@ do_config() {
 			;;
 		esac
 	done < <(cat "${frags[@]}")
+	if [ ${#missing[@]} -gt 0 ] && [ "${KCONFIG_UNDEFINED_OK:-0}" = 1 ]; then
+		local defined undefined=() left=()
+		defined=$(grep -rhoE --include='Kconfig*' '^[[:space:]]*(menu)?config[[:space:]]+[A-Za-z0-9_]+' "$SRC" |
+			awk '{ print "CONFIG_" $2 }' | sort -u)
+		for line in "${missing[@]}"; do
+			if grep -qxF "${line%%=*}" <<<"$defined"; then
+				left+=("$line")
+			else
+				undefined+=("$line")
+			fi
+		done
+		say "not in this tree's Kconfig, left out: ${undefined[*]}"
+		# Configure again next time: a later tree may define them.
+		rm -f "$OBJ/.diglim-config"
+		[ ${#left[@]} -gt 0 ] || return 0
+		missing=("${left[@]}")
+	fi
 	if [ ${#missing[@]} -gt 0 ]; then
 		echo "kbuild: error: these requested symbols did not land in $OBJ/.config:" >&2
 		printf '  %s\n' "${missing[@]}" >&2
@@ -244,6 +311,7 @@ do_config() {
 }
 
 do_build() {
+	do_keys
 	say "building bzImage ($FLAVOUR) in $OBJ"
 	kmake_logged "bzImage ($FLAVOUR)" bzImage
 	kmake -s headers >/dev/null
@@ -270,6 +338,8 @@ for step in "$@"; do
 	config) do_src; do_config ;;
 	build) do_src; do_config; do_build ;;
 	selftests) do_selftests ;;
+	tree-config) do_config ;;
+	tree-build) do_config; do_build ;;
 	*) die "unknown step $step" ;;
 	esac
 done
