@@ -92,6 +92,7 @@ say "   ... ($(wc -c <$D/lists/demo-programs) bytes)"
 
 step "2. IMA policy and list load"
 cat >$D/policy <<'EOF'
+measure func=CRITICAL_DATA label=diglim pcr=11
 measure func=DIGEST_LIST_CHECK fowner=4300 pcr=11
 appraise func=DIGEST_LIST_CHECK fowner=4300
 measure func=BPRM_CHECK fowner=4301 use_diglim=allow pcr=11
@@ -110,7 +111,12 @@ say "   diglimctl add $D/lists/demo-programs"
 "$TOOLS/diglimctl" count | sed 's/^/   /'
 p11_list=$(pcr 11)
 say "   PCR 11 before the list: $p11_before"
-say "   PCR 11 after the list:  $p11_list (the list itself is measured)"
+say "   PCR 11 after the list:  $p11_list (the list file and DIGLIM's record of its addition)"
+grep "^11 .* add_file_demo-programs#" $SFS/ima/ascii_runtime_measurements_sha256 |
+	awk '{ print "     log: " $3 " " $5 " " substr($6, 1, 16) "..." }'
+acts=$("$TOOLS/diglimctl" query "sha256-$(sha256sum $D/lists/demo-programs | cut -d' ' -f1)" |
+	sed -n 's/.*(actions: \([0-9]*\)): type: 3.*/\1/p')
+claim "$(same "$acts" 3)" "the list is MEASURED (its record is in PCR 11) and APPRAISED: actions $acts"
 
 step "3. The same programs in two orders, from two fresh copies"
 # shellcheck disable=SC2086

@@ -228,18 +228,15 @@ else
 	fail "cat, no IMA"
 fi
 
-# 3. IMA. A test key: RSA-2048, self-signed, on the _ima keyring (the
-# kernel has no trusted IMA keyring: CONFIG_INTEGRITY_TRUSTED_KEYRING=n).
+# 3. IMA. The test key signed by the test CA built into the kernel
+# (CONFIG_INTEGRITY_TRUSTED_KEYRING: the .ima keyring only takes keys the
+# CA signed), made by kbuild.sh in $DIGLIM_BUILD/keys.
 say "IMA rules and key"
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$W/key.pem" \
-	-outform DER -out "$W/cert.der" -subj /CN=diglim-bench -days 30 \
-	2>/dev/null || fail "make the test key"
+cp "${DIGLIM_BUILD:?}/keys/ima.key" "$W/key.pem" || fail "the test key"
 SIGS=0
-# IMA keeps the first _ima keyring it finds: reuse one made earlier in
-# this boot (make check runs other steps first).
-if ring=$(keyctl search @u keyring _ima 2>/dev/null ||
-	  keyctl newring _ima @u 2>/dev/null) &&
-   keyctl padd asymmetric bench "$ring" <"$W/cert.der" >/dev/null 2>&1; then
+# make check adds the same key in an earlier step: that is fine.
+if keyctl padd asymmetric "" %keyring:.ima \
+	<"$DIGLIM_BUILD/keys/ima.der" >/dev/null 2>&1; then
 	SIGS=1
 fi
 # The 2021 text wrote ima_template=ima-sig, the name of the boot parameter;
@@ -249,6 +246,7 @@ rules_ok=1
 {
 	for rule in \
 		"measure func=DIGEST_LIST_CHECK fowner=$OWN_LISTS pcr=11" \
+		"measure func=CRITICAL_DATA label=diglim pcr=11" \
 		"appraise func=DIGEST_LIST_CHECK fowner=$OWN_LISTS" \
 		"measure fowner=$OWN_MEASURE_A func=FILE_CHECK mask=MAY_READ pcr=11 template=ima-sig" \
 		"measure fowner=$OWN_MEASURE_B func=FILE_CHECK mask=MAY_READ use_diglim=allow pcr=11 template=ima-sig" \

@@ -3,10 +3,11 @@
 #
 # DIGLIM - signed digest lists (guest step of make check, TAP output).
 #
-# A test key goes on IMA's _ima keyring (made by user space: the kernel is
-# built without INTEGRITY_TRUSTED_KEYRING, so IMA looks keys up in a keyring
-# named _ima reachable from the caller), and list files owned by 4401 must
-# pass "appraise func=DIGEST_LIST_CHECK appraise_type=imasig|modsig": a list
+# The test kernels are built with INTEGRITY_TRUSTED_KEYRING and a test CA
+# (kbuild.sh, $DIGLIM_BUILD/keys): only a key the CA signed goes on the .ima
+# keyring, and a key root makes up is refused, so a signature means
+# something against root.  List files owned by 4401 must pass
+# "appraise func=DIGEST_LIST_CHECK appraise_type=imasig|modsig": a list
 # signed with diglim-sign (appended PKCS#7, modsig) or with evmctl
 # (security.ima signature, imasig) is added with the actions APPRAISED and
 # APPRAISED_DIGSIG (2 | 4 = 6); an unsigned list, one signed by a key that
@@ -53,21 +54,22 @@ actions_of() {
 }
 
 echo "TAP version 13"
-echo "1..13"
+echo "1..14"
 
-# Keys: one on the _ima keyring, one unknown to the kernel.
-for k in trusted other; do
-	openssl req -new -x509 -newkey rsa:2048 -nodes -days 2 -sha256 \
-		-subj "/CN=DIGLIM test $k key" \
-		-addext keyUsage=digitalSignature \
-		-addext subjectKeyIdentifier=hash \
-		-keyout "$D/$k.key" -out "$D/$k.pem" >/dev/null 2>&1 || exit 1
-	openssl x509 -in "$D/$k.pem" -outform DER -out "$D/$k.der" || exit 1
-done
-# IMA keeps the first _ima keyring it finds: reuse one if there is one.
-ring=$(keyctl search @u keyring _ima 2>/dev/null || keyctl newring _ima @u) &&
-	keyctl padd asymmetric "" "$ring" <"$D/trusted.der" >/dev/null
-ok $? "test key added to the _ima keyring"
+# Keys: the IMA key signed by the built-in test CA, and one root makes up.
+K=$DIGLIM_BUILD/keys
+cp "$K/ima.key" "$D/trusted.key" && cp "$K/ima.pem" "$D/trusted.pem" &&
+	cp "$K/ima.der" "$D/trusted.der" || exit 1
+openssl req -new -x509 -newkey rsa:2048 -nodes -days 2 -sha256 \
+	-subj "/CN=DIGLIM test root-made key" \
+	-addext keyUsage=digitalSignature \
+	-addext subjectKeyIdentifier=hash \
+	-keyout "$D/other.key" -out "$D/other.pem" >/dev/null 2>&1 || exit 1
+openssl x509 -in "$D/other.pem" -outform DER -out "$D/other.der" || exit 1
+keyctl padd asymmetric "" %keyring:.ima <"$D/trusted.der" >/dev/null
+ok $? "the CA-signed test key is added to the .ima keyring"
+! keyctl padd asymmetric "" %keyring:.ima <"$D/other.der" >/dev/null 2>&1
+ok $? "a key root made up is refused by the .ima keyring"
 
 cat >$SFS/ima/policy <<'EOF'
 appraise func=DIGEST_LIST_CHECK fowner=4401 appraise_type=imasig|modsig
