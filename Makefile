@@ -49,6 +49,8 @@ help:
 	@echo '  make selftests    build tools/testing/selftests/diglim'
 	@echo '  make tools        build diglim-gen, diglim-sign, diglimctl (tools/diglim)'
 	@echo '  make patches      export the series (git format-patch) + checkpatch'
+	@echo '  make bisect       build the debug kernel after each patch of the series (long)'
+	@echo '  make doccheck     kernel-doc and docutils checks of the documentation'
 	@echo '  make deps         install the Debian packages the project needs'
 	@echo '  make clean        remove the kernel objects (keeps the unpacked tree)'
 	@echo '  make distclean    remove the whole build directory'
@@ -81,6 +83,8 @@ NEED_bench     := kernel tools vm bench
 NEED_stress    := kernel vm
 NEED_fuzz      := kernel test
 NEED_patches   := kernel patches
+NEED_bisect    := kernel patches
+NEED_doccheck  := kernel patches
 NEED_GROUPS    := $(sort $(foreach g,$(MAKECMDGOALS),$(NEED_$(g))))
 
 .PHONY: need
@@ -144,6 +148,19 @@ fuzz: $(BUILD)/.deps-ok need
 patches: $(BUILD)/.deps-ok need
 	@$(T)/kbuild.sh src
 	@$(T)/export-patches.sh
+
+# Every patch of the series builds on its own: one debug build per patch
+# in $(BUILD)/bisect (long: not part of make check; nice -n 19 make bisect).
+.PHONY: bisect doccheck
+bisect: $(BUILD)/.deps-ok need
+	@$(T)/kbuild.sh src
+	@$(T)/bisect.sh
+
+# What make htmldocs would warn about in the DIGLIM documentation and
+# kernel-doc comments, without Sphinx (kernel-doc, get_abi.pl, docutils).
+doccheck: $(BUILD)/.deps-ok need
+	@$(T)/kbuild.sh src
+	@$(T)/doccheck.sh
 
 clean:
 	rm -rf $(BUILD)/obj-* $(BUILD)/kselftest-* $(BUILD)/logs

@@ -7,8 +7,9 @@
 #   kbuild.sh config   tinyconfig + checked-in fragments, verify every symbol
 #   kbuild.sh build    bzImage + installed UAPI headers
 #   kbuild.sh selftests  build and install tools/testing/selftests/diglim
-#   kbuild.sh tree-config  config and build, on a kernel tree in $BUILD/linux
-#   kbuild.sh tree-build   that the caller prepared (bisect.sh), untouched
+#   kbuild.sh tree-config  config alone, on $BUILD/linux as it is (no
+#                          unpacking, patching or linking: bisect.sh)
+#   kbuild.sh tree-build   config and bzImage, likewise
 #
 # Environment (set by the top-level Makefile):
 #   REPO   the DIGLIM repository          BUILD  the build directory
@@ -295,7 +296,8 @@ do_config() {
 				undefined+=("$line")
 			fi
 		done
-		say "not in this tree's Kconfig, left out: ${undefined[*]}"
+		[ ${#undefined[@]} = 0 ] ||
+			say "not in this tree's Kconfig, left out: ${undefined[*]}"
 		# Configure again next time: a later tree may define them.
 		rm -f "$OBJ/.diglim-config"
 		[ ${#left[@]} -gt 0 ] || return 0
