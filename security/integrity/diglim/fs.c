@@ -6,8 +6,10 @@
  * serialised by the store mutex; readers (digest_query, digests_count,
  * digest_lists_loaded/) never take it.  Unlike the 2021 series, add, del and
  * query may be open at the same time (no -EBUSY): the mutex makes that safe
- * and one stuck reader cannot block the writers.  The query is kept per open
- * file, so concurrent users do not see each other's answers.
+ * and one stuck reader cannot block the writers.  A query written through an
+ * open file is answered on reads of that file, so programs that write and
+ * read on one open file do not see each other's answers; a file that wrote
+ * no query answers the last one written through any file, as in 2021.
  */
 
 #include "diglim.h"
@@ -337,18 +339,50 @@ static const struct file_operations label_fops = {
 /* digest_query */
 
 /**
- * struct query - The query of one open digest_query file.
- * @lock: Protects the other members.
- * @valid: A valid query was written.
+ * struct query_key - A digest to look for.
+ * @valid: A valid query was written (otherwise the answer is empty).
  * @algo: Hash algorithm of @digest.
  * @digest: Digest to look for.
  */
-struct query {
-	/* Protects the other members. */
-	struct mutex lock;
+struct query_key {
 	bool valid;
 	enum hash_algo algo;
 	u8 digest[HASH_MAX_DIGESTSIZE];
+};
+
+/* What a read of an open digest_query file answers. */
+enum query_state {
+	/* Nothing written through this file: the global query. */
+	QUERY_GLOBAL,
+	/* The last write through this file was a valid query. */
+	QUERY_OWN,
+	/* The last write through this file was malformed: nothing. */
+	QUERY_NONE,
+};
+
+/*
+ * The last query written through any open file, answered to the files that
+ * wrote none, as the 2021 interface did ("echo sha256-<hex> > digest_query;
+ * cat digest_query").  It outlives its writer's close.  Protected by
+ * global_query_lock, which nests inside &query.lock.
+ */
+static DEFINE_MUTEX(global_query_lock);
+static struct query_key global_query;
+
+/**
+ * struct query - The query of one open digest_query file.
+ * @lock: Protects the other members; global_query_lock nests inside it.
+ * @state: Where the answer comes from.
+ * @own: The query written through this file (%QUERY_OWN).
+ * @pass: The query of the current read pass, taken when a read starts at
+ *        offset 0, so that a pass gives one consistent answer.
+ */
+struct query {
+	/* Protects the members below; global_query_lock nests inside. */
+	struct mutex lock;
+	enum query_state state;
+	struct query_key own;
+	struct query_key pass;
 };
 
 static void show_entry(struct seq_file *m, const struct diglim_entry *entry)
@@ -410,28 +444,54 @@ static int show_type(struct seq_file *m, enum compact_types type,
 static int query_show(struct seq_file *m, void *v)
 {
 	struct query *query = m->private;
-	u8 digest[HASH_MAX_DIGESTSIZE];
-	enum hash_algo algo;
 	enum compact_types type;
-	bool valid;
+	struct query_key key;
 	int err;
 
 	mutex_lock(&query->lock);
-	valid = query->valid;
-	algo = query->algo;
-	memcpy(digest, query->digest, sizeof(digest));
+	key = query->pass;
 	mutex_unlock(&query->lock);
 
-	if (!valid)
+	if (!key.valid)
 		return 0;
 
 	for (type = 0; type < COMPACT__LAST; type++) {
-		err = show_type(m, type, algo, digest);
+		err = show_type(m, type, key.algo, key.digest);
 		if (err)
 			return err;
 	}
 
 	return 0;
+}
+
+/*
+ * A read pass starts at offset 0: take the query it answers once, so that
+ * seq_file re-running query_show() (for a bigger buffer) cannot mix two.
+ */
+static ssize_t query_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct seq_file *m = iocb->ki_filp->private_data;
+	struct query *query = m->private;
+
+	if (iocb->ki_pos == 0) {
+		mutex_lock(&query->lock);
+		switch (query->state) {
+		case QUERY_GLOBAL:
+			mutex_lock(&global_query_lock);
+			query->pass = global_query;
+			mutex_unlock(&global_query_lock);
+			break;
+		case QUERY_OWN:
+			query->pass = query->own;
+			break;
+		case QUERY_NONE:
+			query->pass.valid = false;
+			break;
+		}
+		mutex_unlock(&query->lock);
+	}
+
+	return seq_read_iter(iocb, to);
 }
 
 static int query_open(struct inode *inode, struct file *file)
@@ -469,7 +529,10 @@ static int query_release(struct inode *inode, struct file *file)
  * @ppos: File offset, ignored and left unchanged so that a read at offset
  *        0 returns the answer.
  *
- * A failed write clears the query of the file.
+ * The query is answered on reads of this file, and on reads of the open
+ * files that wrote none (the last query written through any file).  A
+ * failed write clears both: this file answers nothing until its next valid
+ * write.
  *
  * Return:
  * * @count - Success.
@@ -498,11 +561,15 @@ static ssize_t query_write(struct file *file, const char __user *ubuf,
 		err = diglim_parse_query(buf, count, &algo, digest);
 
 	mutex_lock(&query->lock);
-	query->valid = !err;
+	query->state = err ? QUERY_NONE : QUERY_OWN;
+	query->own.valid = !err;
 	if (!err) {
-		query->algo = algo;
-		memcpy(query->digest, digest, sizeof(digest));
+		query->own.algo = algo;
+		memcpy(query->own.digest, digest, sizeof(digest));
 	}
+	mutex_lock(&global_query_lock);
+	global_query = query->own;
+	mutex_unlock(&global_query_lock);
 	mutex_unlock(&query->lock);
 
 	return err ?: count;
@@ -510,7 +577,7 @@ static ssize_t query_write(struct file *file, const char __user *ubuf,
 
 static const struct file_operations query_fops = {
 	.open = query_open,
-	.read_iter = seq_read_iter,
+	.read_iter = query_read_iter,
 	.write = query_write,
 	.llseek = seq_lseek,
 	.release = query_release,
