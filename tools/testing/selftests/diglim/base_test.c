@@ -1007,6 +1007,186 @@ TEST_F(base, query_per_open_file)
 	dbuf_free(&expected);
 }
 
+/* The expected answer for the only digest of the single-block list @l. */
+static void expect_single(struct __test_metadata *const _metadata,
+			  const struct dbuf *const l, struct dbuf *const out)
+{
+	char name[PATH_MAX];
+	struct block blk;
+
+	ASSERT_EQ(0, entry_name(name, l->data, l->len, DIGLIM_DEFAULT_LABEL));
+	blk = get_block(l, 0);
+	dbuf_reset(out);
+	query_line(out, name, 0, &blk);
+}
+
+/* Writes the query for the only digest of @l through a file closed at once. */
+static int echo_query(const struct dbuf *const l)
+{
+	char req[32 + 2 * MAX_DIGEST_SIZE];
+
+	query_string(req, HASH_ALGO_SHA256, get_block(l, 0).digests);
+	strcat(req, "\n");
+	return sfs_write(DIGLIM_QUERY_PATH, req, strlen(req));
+}
+
+/*
+ * The 2021 way, from a shell: "echo sha256-<hex> > digest_query", then
+ * "cat digest_query".  A file that wrote no query answers the last one
+ * written through any file, even after its writer closed it, at each read
+ * pass; a file that wrote one keeps its own.
+ */
+TEST_F(base, query_global)
+{
+	struct dbuf a = {}, b = {}, answer = {}, exp_a = {}, exp_b = {};
+	int fd_own, fd_none;
+
+	put_random_block(&a, COMPACT_FILE, 0, HASH_ALGO_SHA256, 1);
+	put_random_block(&b, COMPACT_PARSER, 0, HASH_ALGO_SHA256, 1);
+	ASSERT_EQ(0, diglim_add(a.data, a.len));
+	ASSERT_EQ(0, diglim_add(b.data, b.len));
+	expect_single(_metadata, &a, &exp_a);
+	expect_single(_metadata, &b, &exp_b);
+
+	ASSERT_EQ(0, echo_query(&a));
+	ASSERT_EQ(0, read_file(DIGLIM_QUERY_PATH, &answer));
+	EXPECT_STREQ(dbuf_str(&exp_a), dbuf_str(&answer));
+	/* Again: the query outlives its writer and is not consumed. */
+	ASSERT_EQ(0, read_file(DIGLIM_QUERY_PATH, &answer));
+	EXPECT_STREQ(dbuf_str(&exp_a), dbuf_str(&answer));
+
+	fd_none = open(DIGLIM_QUERY_PATH, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd_none);
+	fd_own = open(DIGLIM_QUERY_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd_own);
+	ASSERT_EQ(0, pread_all(fd_none, 0, &answer));
+	EXPECT_STREQ(dbuf_str(&exp_a), dbuf_str(&answer));
+
+	/* A query written on an open file is its own, and the global one. */
+	ASSERT_EQ(0, query_digest_fd(fd_own, HASH_ALGO_SHA256,
+				     get_block(&b, 0).digests, &answer));
+	EXPECT_STREQ(dbuf_str(&exp_b), dbuf_str(&answer));
+	ASSERT_EQ(0, pread_all(fd_none, 0, &answer));
+	EXPECT_STREQ(dbuf_str(&exp_b), dbuf_str(&answer));
+
+	/* A new global query: fd_own keeps its own answer. */
+	ASSERT_EQ(0, echo_query(&a));
+	ASSERT_EQ(0, pread_all(fd_own, 0, &answer));
+	EXPECT_STREQ(dbuf_str(&exp_b), dbuf_str(&answer));
+	ASSERT_EQ(0, pread_all(fd_none, 0, &answer));
+	EXPECT_STREQ(dbuf_str(&exp_a), dbuf_str(&answer));
+
+	close(fd_own);
+	close(fd_none);
+	ASSERT_EQ(0, diglim_del(a.data, a.len));
+	ASSERT_EQ(0, diglim_del(b.data, b.len));
+	dbuf_free(&a);
+	dbuf_free(&b);
+	dbuf_free(&answer);
+	dbuf_free(&exp_a);
+	dbuf_free(&exp_b);
+}
+
+/*
+ * A malformed query is EINVAL (ENOENT for an unknown algorithm): the file
+ * that wrote it answers nothing, the global query is cleared, and nothing
+ * else changes.
+ */
+TEST_F(base, query_malformed_clears)
+{
+	static const char *const bad[] = {
+		"sha256-00", "sha256-zz", "nosuchalgo-00", "sha256",
+	};
+	static const int err[] = { -EINVAL, -EINVAL, -ENOENT, -EINVAL };
+	struct dbuf a = {}, answer = {}, exp_a = {};
+	struct diglim_state before = {};
+	unsigned int i;
+	int fd;
+
+	put_random_block(&a, COMPACT_FILE, 0, HASH_ALGO_SHA256, 1);
+	ASSERT_EQ(0, diglim_add(a.data, a.len));
+	expect_single(_metadata, &a, &exp_a);
+	ASSERT_EQ(0, state_get(&before));
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		fd = open(DIGLIM_QUERY_PATH, O_RDWR | O_CLOEXEC);
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(0, query_digest_fd(fd, HASH_ALGO_SHA256,
+					     get_block(&a, 0).digests, &answer));
+		EXPECT_STREQ(dbuf_str(&exp_a), dbuf_str(&answer));
+		EXPECT_EQ(err[i], query_fd(fd, bad[i], strlen(bad[i]), &answer))
+		{
+			TH_LOG("query \"%s\"", bad[i]);
+		}
+		ASSERT_EQ(0, pread_all(fd, 0, &answer));
+		EXPECT_STREQ("", dbuf_str(&answer));
+		ASSERT_EQ(0, read_file(DIGLIM_QUERY_PATH, &answer));
+		EXPECT_STREQ("", dbuf_str(&answer));
+		close(fd);
+		assert_state_same(_metadata, &before);
+	}
+
+	ASSERT_EQ(0, diglim_del(a.data, a.len));
+	state_free(&before);
+	dbuf_free(&a);
+	dbuf_free(&answer);
+	dbuf_free(&exp_a);
+}
+
+/*
+ * Two programs, each writing and reading its queries on one open file at
+ * the same time, never see each other's answers.
+ */
+TEST_F_TIMEOUT(base, query_two_single_file_users, 300)
+{
+	const unsigned long rounds = scaled(2000);
+	struct dbuf lists[2] = {}, expected[2] = {};
+	pid_t pids[2];
+	int i, status;
+
+	for (i = 0; i < 2; i++) {
+		put_random_block(&lists[i], COMPACT_FILE, 0, HASH_ALGO_SHA256,
+				 1);
+		ASSERT_EQ(0, diglim_add(lists[i].data, lists[i].len));
+		expect_single(_metadata, &lists[i], &expected[i]);
+	}
+	for (i = 0; i < 2; i++) {
+		pids[i] = fork();
+		ASSERT_LE(0, pids[i]);
+		if (!pids[i]) {
+			struct dbuf answer = {};
+			unsigned long r;
+			int fd = open(DIGLIM_QUERY_PATH, O_RDWR | O_CLOEXEC);
+
+			if (fd < 0)
+				_exit(2);
+			for (r = 0; r < rounds; r++) {
+				if (query_digest_fd(fd, HASH_ALGO_SHA256,
+						    get_block(&lists[i], 0).digests,
+						    &answer))
+					_exit(3);
+				if (strcmp(dbuf_str(&answer),
+					   dbuf_str(&expected[i])))
+					_exit(4);
+			}
+			_exit(0);
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(pids[i], waitpid(pids[i], &status, 0));
+		EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
+		{
+			TH_LOG("user %d: status 0x%x (4: a foreign answer)", i,
+			       status);
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, diglim_del(lists[i].data, lists[i].len));
+		dbuf_free(&lists[i]);
+		dbuf_free(&expected[i]);
+	}
+}
+
 TEST_F(base, query_algo_with_dash)
 {
 	struct dbuf list = {}, expected = {};

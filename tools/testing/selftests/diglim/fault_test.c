@@ -472,4 +472,197 @@ TEST_F(fail_attr, task_filter)
 	dbuf_free(&list);
 }
 
+/* Sets fail_diglim to fail every fault point of the tasks that ask for it. */
+static void fail_always(struct __test_metadata *const _metadata,
+			struct fault_env *const env, const char *const prob)
+{
+	const struct {
+		const char *name;
+		const char *value;
+	} knobs[] = {
+		{ "probability", prob }, { "interval", "1" },
+		{ "times", "-1" },	 { "space", "0" },
+		{ "task-filter", "Y" },
+	};
+	char path[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(knobs); i++) {
+		snprintf(path, sizeof(path), "%s/%s", FAIL_DIGLIM_DIR,
+			 knobs[i].name);
+		ASSERT_EQ(0, set_knob(env, path, knobs[i].value))
+		{
+			TH_LOG("cannot set %s", path);
+		}
+	}
+}
+
+/*
+ * fail_diglim guards the allocations of an addition only: at probability
+ * 100, every addition fails and every deletion of a loaded list succeeds,
+ * by buffer and by path.
+ */
+TEST_F(fail_attr, deletion_never_fails)
+{
+	struct snapshot loaded = {}, empty = {};
+	struct dbuf list = {};
+	char path[PATH_MAX];
+	int err_add, err_del;
+	int by_path;
+
+	put_random_block(&list, COMPACT_FILE, 0, HASH_ALGO_SHA256, 4);
+	snprintf(path, sizeof(path), "%s/always", self->env.dir);
+	ASSERT_EQ(0, write_file(path, list.data, list.len));
+	snapshot_take(_metadata, &list, &empty);
+	fail_always(_metadata, &self->env, "100");
+
+	for (by_path = 0; by_path < 2; by_path++) {
+		ASSERT_EQ(0, by_path ? diglim_add_file(path) :
+				       diglim_add(list.data, list.len));
+		snapshot_take(_metadata, &list, &loaded);
+
+		ASSERT_EQ(0, set_knob(&self->env, MAKE_IT_FAIL_PATH, "1"));
+		err_add = by_path ? diglim_add_file(path) :
+				    diglim_add(list.data, list.len);
+		err_del = by_path ? diglim_del_file(path) :
+				    diglim_del(list.data, list.len);
+		ASSERT_EQ(0, sfs_write(MAKE_IT_FAIL_PATH, "0", 1));
+		/* Already loaded: the check comes after the first fault point. */
+		EXPECT_EQ(-ENOMEM, err_add);
+		EXPECT_EQ(0, err_del)
+		{
+			TH_LOG("deletion by %s: %s", by_path ? "path" : "buffer",
+			       strerror(-err_del));
+		}
+		assert_snapshot(_metadata, &list, &empty, "deletion", by_path);
+
+		ASSERT_EQ(0, set_knob(&self->env, MAKE_IT_FAIL_PATH, "1"));
+		err_add = by_path ? diglim_add_file(path) :
+				    diglim_add(list.data, list.len);
+		ASSERT_EQ(0, sfs_write(MAKE_IT_FAIL_PATH, "0", 1));
+		EXPECT_EQ(-ENOMEM, err_add);
+		assert_snapshot(_metadata, &list, &empty, "addition", by_path);
+		snapshot_free(&loaded);
+	}
+	snapshot_free(&empty);
+	dbuf_free(&list);
+}
+
+/*
+ * failslab can still fail the allocations a deletion makes before it
+ * starts (the copy of the request, the read of the file): the deletion is
+ * then refused with ENOMEM and the list stays loaded, as it was.
+ */
+TEST_F(fail_attr, failslab_before_deletion)
+{
+	struct snapshot loaded = {};
+	struct dbuf list = {};
+	unsigned int n, left, refused = 0;
+	int err;
+
+	if (!self->env.has_failslab)
+		SKIP(return, "no %s (CONFIG_FAILSLAB)", FAILSLAB_DIR);
+	ASSERT_EQ(0, set_knob(&self->env, FAILSLAB_DIR "/ignore-gfp-wait",
+			      "N"));
+	put_random_block(&list, COMPACT_FILE, 0, HASH_ALGO_SHA256, 4);
+	ASSERT_EQ(0, diglim_add(list.data, list.len));
+	snapshot_take(_metadata, &list, &loaded);
+	for (n = 1; n < MAX_FAULT_POINTS; n++) {
+		ASSERT_EQ(0, nth_set(self->env.nth_fd, n));
+		err = diglim_del(list.data, list.len);
+		left = nth_get(self->env.nth_fd);
+		nth_set(self->env.nth_fd, 0);
+		if (!err)
+			break;
+		/* The crypto API may turn a failed allocation into another errno. */
+		if (err != -ENOMEM)
+			TH_LOG("deletion, fault %u: %s", n, strerror(-err));
+		refused++;
+		assert_snapshot(_metadata, &list, &loaded, "failslab del", n);
+	}
+	EXPECT_LT(0, refused);
+	TH_LOG("deletion: %u allocations before it starts, %s", refused,
+	       left ? "then it succeeded" : "the last one tolerated");
+	snapshot_free(&loaded);
+	dbuf_free(&list);
+}
+
+#define RANDOM_LISTS 16
+
+/*
+ * The fault test of the 2021 series: random additions and deletions with
+ * fail_diglim failing 1 percent of the fault points.  Every failed addition
+ * leaves no trace (digests_count and digest_lists_loaded as before), every
+ * deletion succeeds.  DIGLIM_TEST_SCALE shortens it.
+ */
+TEST_F_TIMEOUT(fail_attr, random_ops, 900)
+{
+	const unsigned long steps = scaled(10000);
+	struct dbuf lists[RANDOM_LISTS] = {}, before = {}, after = {};
+	struct dbuf names_before = {}, names_after = {};
+	bool loaded[RANDOM_LISTS] = {};
+	unsigned long step, adds = 0, failed = 0, dels = 0;
+	__u64 seed = random_seed(), state = seed;
+	int i, err;
+
+	TH_LOG("seed %llu, %lu steps", (unsigned long long)seed, steps);
+	for (i = 0; i < RANDOM_LISTS; i++) {
+		put_random_block(&lists[i], COMPACT_FILE, 0, HASH_ALGO_SHA256,
+				 1 + prng_below(&state, 8));
+	}
+	fail_always(_metadata, &self->env, "1");
+	ASSERT_EQ(0, set_knob(&self->env, MAKE_IT_FAIL_PATH, "1"));
+
+	for (step = 0; step < steps; step++) {
+		i = prng_below(&state, RANDOM_LISTS);
+		if (loaded[i]) {
+			err = diglim_del(lists[i].data, lists[i].len);
+			ASSERT_EQ(0, err)
+			{
+				TH_LOG("step %lu: deletion: %s", step,
+				       strerror(-err));
+			}
+			loaded[i] = false;
+			dels++;
+			continue;
+		}
+		ASSERT_EQ(0, read_file(DIGLIM_COUNT_PATH, &before));
+		ASSERT_EQ(0, names_get(&names_before));
+		err = diglim_add(lists[i].data, lists[i].len);
+		adds++;
+		if (!err) {
+			loaded[i] = true;
+			continue;
+		}
+		ASSERT_EQ(-ENOMEM, err)
+		{
+			TH_LOG("step %lu: addition: %s", step, strerror(-err));
+		}
+		failed++;
+		ASSERT_EQ(0, read_file(DIGLIM_COUNT_PATH, &after));
+		ASSERT_EQ(0, names_get(&names_after));
+		ASSERT_STREQ(dbuf_str(&before), dbuf_str(&after))
+		{
+			TH_LOG("step %lu: digests_count changed", step);
+		}
+		ASSERT_STREQ(dbuf_str(&names_before), dbuf_str(&names_after))
+		{
+			TH_LOG("step %lu: digest_lists_loaded changed", step);
+		}
+	}
+	ASSERT_EQ(0, sfs_write(MAKE_IT_FAIL_PATH, "0", 1));
+	TH_LOG("%lu additions (%lu failed), %lu deletions", adds, failed, dels);
+	/* At 1 percent of about ten points per addition, some must fail. */
+	EXPECT_LT(0, failed);
+	for (i = 0; i < RANDOM_LISTS; i++) {
+		if (loaded[i])
+			EXPECT_EQ(0, diglim_del(lists[i].data, lists[i].len));
+		dbuf_free(&lists[i]);
+	}
+	dbuf_free(&before);
+	dbuf_free(&after);
+	dbuf_free(&names_before);
+	dbuf_free(&names_after);
+}
+
 TEST_HARNESS_MAIN
