@@ -378,7 +378,8 @@ static int ecdsa_der(const TPMS_SIGNATURE_ECC *ecc, unsigned char **der)
 	int len = -1;
 
 	if (s && r && ss && ECDSA_SIG_set0(s, r, ss)) {
-		r = ss = NULL;
+		r = NULL;
+		ss = NULL;
 		*der = NULL;
 		len = i2d_ECDSA_SIG(s, der);
 	}
@@ -604,6 +605,9 @@ static int check_quote(const struct verify_opts *o, EVP_PKEY *key,
 		q->pcr_digest_len = sizeof(q->pcr_digest);
 	memcpy(q->pcr_digest, att.attested.quote.pcrDigest.buffer,
 	       q->pcr_digest_len);
+	printf("quote: PCR digest ");
+	put_hex(q->pcr_digest, q->pcr_digest_len);
+	printf("\n");
 	if (!q->md)
 		bad = true;
 	ret = bad ? VERIFY_BAD_QUOTE : 0;
@@ -972,8 +976,8 @@ static bool is_zero(const unsigned char *p, size_t len)
 	return true;
 }
 
-static void anomaly(struct verifier *v, const struct entry *e,
-		    const char *what)
+static void report_anomaly(struct verifier *v, const struct entry *e,
+			   const char *what)
 {
 	printf("anomaly: entry %zu: %s\n", e->index, what);
 	v->anomalies++;
@@ -1072,7 +1076,7 @@ static void diglim_record(struct verifier *v, const struct entry *e)
 
 	if (count_fields(e) != 3 || !get_field(e, 0, &dng, &dlen) ||
 	    !get_name(e, &name, &nlen) || !get_field(e, 2, &buf, &blen)) {
-		anomaly(v, e, "malformed ima-buf record");
+		report_anomaly(v, e, "malformed ima-buf record");
 		return;
 	}
 	if (!parse_event(name, nlen, &ev)) {
@@ -1085,12 +1089,13 @@ static void diglim_record(struct verifier *v, const struct entry *e)
 	}
 	algo = parse_digest_field(dng, dlen, false, &ddig);
 	if (!algo || blen != algo->size) {
-		anomaly(v, e, "DIGLIM record without a list digest of IMA's algorithm");
+		report_anomaly(v, e, "DIGLIM record without a list digest of IMA's algorithm");
 		return;
 	}
 	if (!algo->ossl || !md_digest(algo->ossl, buf, blen, check) ||
 	    memcmp(check, ddig, algo->size)) {
-		anomaly(v, e, "the d-ng digest of a DIGLIM record is not the hash of its buf");
+		report_anomaly(v, e,
+			       "the d-ng digest of a DIGLIM record is not the hash of its buf");
 		return;
 	}
 	if (v->have_seq && ev.seq <= v->last_seq) {
@@ -1184,7 +1189,7 @@ static void file_record(struct verifier *v, const struct entry *e, bool v2,
 	size_t i;
 
 	if (!get_field(e, 0, &dfield, &dlen) || !get_name(e, &name, &nlen)) {
-		anomaly(v, e, "malformed file record");
+		report_anomaly(v, e, "malformed file record");
 		return;
 	}
 	if (violation) {
@@ -1197,7 +1202,7 @@ static void file_record(struct verifier *v, const struct entry *e, bool v2,
 	}
 	algo = parse_digest_field(dfield, dlen, v2, &digest);
 	if (!algo) {
-		anomaly(v, e, "malformed file digest field");
+		report_anomaly(v, e, "malformed file digest field");
 		return;
 	}
 	if (e->index == 0 && nlen == 14 && !memcmp(name, "boot_aggregate", 14)) {
@@ -1238,6 +1243,15 @@ static void file_record(struct verifier *v, const struct entry *e, bool v2,
 	raise_status(v, VERIFY_UNKNOWN_FILE);
 }
 
+static void unsupported(struct verifier *v, const struct entry *e)
+{
+	printf("anomaly: entry %zu: template '", e->index);
+	put_escaped(e->tmpl, e->tmpl_len);
+	printf("' is not supported\n");
+	v->anomalies++;
+	raise_status(v, VERIFY_BAD_RECORDS);
+}
+
 static void judge(struct verifier *v, const struct entry *e)
 {
 	bool violation = is_zero(e->digest, BANK_SIZE);
@@ -1249,13 +1263,8 @@ static void judge(struct verifier *v, const struct entry *e)
 		file_record(v, e, false, violation);
 	else if (tmpl_is(e, "ima-ngv2") || tmpl_is(e, "ima-sigv2"))
 		file_record(v, e, true, violation);
-	else {
-		printf("anomaly: entry %zu: template '", e->index);
-		put_escaped(e->tmpl, e->tmpl_len);
-		printf("' is not supported\n");
-		v->anomalies++;
-		raise_status(v, VERIFY_BAD_RECORDS);
-	}
+	else
+		unsupported(v, e);
 }
 
 /*
@@ -1456,7 +1465,7 @@ static int parse_verify_opts(struct verify_opts *o, int argc, char **argv)
 	return 0;
 }
 
-static void summary(const struct verifier *v)
+static void print_summary(const struct verifier *v)
 {
 	size_t i;
 
@@ -1522,7 +1531,7 @@ int cmd_verify(int argc, char **argv)
 		if (entries[i].pcr == o.pcr)
 			judge(&v, &entries[i]);
 	}
-	summary(&v);
+	print_summary(&v);
 verdict:
 	printf("verdict: %s\n", verdicts[v.status]);
 out:
