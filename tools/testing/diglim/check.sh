@@ -47,13 +47,39 @@ host_step tools bash "$REPO/tools/diglim/tests/host-tests.sh" "$BUILD/tools/digl
 host_step fuzz "$REPO/tools/testing/diglim/fuzz/fuzz.sh" \
 	--seconds "${CHECK_FUZZ_SECONDS:-24}"
 
+# progress: follow the console log and show which guest step runs: one
+# updating line on a terminal, one line per step otherwise.
+progress() {
+	local tty=0 line what=booting t0=$SECONDS
+	[ -t 1 ] && [ -z "${CI:-}" ] && tty=1
+	while :; do
+		if [ -f "$LOG" ]; then
+			line=$(grep -a 'diglim-check: running ' "$LOG" | tail -n 1)
+			line=${line##*diglim-check: running }
+			line=${line%$'\r'}
+			if [ -n "$line" ] && [ "$line" != "$what" ]; then
+				what=$line
+				[ $tty = 1 ] || echo "check: running $what ($((SECONDS - t0))s)"
+			fi
+		fi
+		[ $tty = 1 ] && printf '\rcheck: %s, %dm%02ds \033[K' "$what" \
+			$(((SECONDS - t0) / 60)) $(((SECONDS - t0) % 60))
+		sleep 2
+	done
+}
+
 echo "check: booting the debug kernel; console log: $LOG"
 start=$(date +%s)
+progress &
+progress_pid=$!
 "$HERE/vm.sh" --kernel "$KERNEL" --kunit --quiet --timeout "$TIMEOUT" \
 	--out "$RES" --log "$LOG" \
 	--append "diglim.lists_dir=$BOOT_LISTS ${CHECK_APPEND:-}" \
 	-- "DIGLIM_REPO=$REPO DIGLIM_BUILD=$BUILD sh $HERE/guest-check.sh $KS"
 vmrc=$?
+kill "$progress_pid" 2>/dev/null
+wait "$progress_pid" 2>/dev/null
+[ -t 1 ] && printf '\r\033[K'
 ln -sfn "$LOG" "$BUILD/logs/check-latest.log"
 echo "check: VM finished with status $vmrc after $(( $(date +%s) - start ))s"
 
