@@ -297,7 +297,8 @@ do_config() {
 			fi
 		done
 		[ ${#undefined[@]} = 0 ] ||
-			say "not in this tree's Kconfig, left out: ${undefined[*]}"
+			say "not in this tree's Kconfig, left out:" \
+				$(printf '%s\n' "${undefined[@]}" | sort -u)
 		# Configure again next time: a later tree may define them.
 		rm -f "$OBJ/.diglim-config"
 		[ ${#left[@]} -gt 0 ] || return 0
