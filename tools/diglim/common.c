@@ -411,11 +411,19 @@ int read_file(const char *path, struct buf *out)
 	return err;
 }
 
-int hash_fd(int fd, const struct algo *algo, unsigned char *digest)
+/*
+ * Hashes what is read from @fd with @algo and, if @algo2 is not NULL, with
+ * @algo2 in the same pass. At most @max bytes are read when @max is not
+ * (size_t)-1, and then exactly @max must be there (a member of a stream).
+ */
+int hash_fd2(int fd, size_t max, const struct algo *algo,
+	     unsigned char *digest, const struct algo *algo2,
+	     unsigned char *digest2)
 {
+	EVP_MD_CTX *ctx = NULL, *ctx2 = NULL;
+	EVP_MD *md = NULL, *md2 = NULL;
 	unsigned char tmp[65536];
-	EVP_MD_CTX *ctx;
-	EVP_MD *md;
+	size_t left = max;
 	ssize_t n;
 	int err = -EIO;
 
@@ -423,26 +431,45 @@ int hash_fd(int fd, const struct algo *algo, unsigned char *digest)
 	ctx = EVP_MD_CTX_new();
 	if (!md || !ctx || !EVP_DigestInit_ex(ctx, md, NULL))
 		goto out;
-
-	for (;;) {
-		n = read(fd, tmp, sizeof(tmp));
+	if (algo2) {
+		md2 = EVP_MD_fetch(NULL, algo2->ossl, NULL);
+		ctx2 = EVP_MD_CTX_new();
+		if (!md2 || !ctx2 || !EVP_DigestInit_ex(ctx2, md2, NULL))
+			goto out;
+	}
+	while (left) {
+		n = read(fd, tmp, left < sizeof(tmp) ? left : sizeof(tmp));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
 			err = -errno;
 			goto out;
 		}
-		if (!n)
+		if (!n) {
+			if (max != (size_t)-1)
+				goto out;	/* truncated stream */
 			break;
-		if (!EVP_DigestUpdate(ctx, tmp, n))
+		}
+		if (max != (size_t)-1)
+			left -= n;
+		if (!EVP_DigestUpdate(ctx, tmp, n) ||
+		    (ctx2 && !EVP_DigestUpdate(ctx2, tmp, n)))
 			goto out;
 	}
-	if (EVP_DigestFinal_ex(ctx, digest, NULL))
+	if (EVP_DigestFinal_ex(ctx, digest, NULL) &&
+	    (!ctx2 || EVP_DigestFinal_ex(ctx2, digest2, NULL)))
 		err = 0;
 out:
 	EVP_MD_CTX_free(ctx);
+	EVP_MD_CTX_free(ctx2);
 	EVP_MD_free(md);
+	EVP_MD_free(md2);
 	return err;
+}
+
+int hash_fd(int fd, const struct algo *algo, unsigned char *digest)
+{
+	return hash_fd2(fd, (size_t)-1, algo, digest, NULL, NULL);
 }
 
 /*

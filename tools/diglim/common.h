@@ -134,6 +134,9 @@ size_t modsig_strip(const unsigned char *data, size_t len);
 
 int read_file(const char *path, struct buf *out);
 int hash_fd(int fd, const struct algo *algo, unsigned char *digest);
+int hash_fd2(int fd, size_t max, const struct algo *algo,
+	     unsigned char *digest, const struct algo *algo2,
+	     unsigned char *digest2);
 int hash_path(const char *path, const struct algo *algo,
 	      unsigned char *digest);
 int write_atomic(const char *path, const void *data, size_t len);

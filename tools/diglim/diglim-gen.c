@@ -18,21 +18,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/sha.h>
+
 #include "gen.h"
 
-/**
- * struct strv - A growable array of strings.
- * @v: Strings (owned).
- * @n: Number of strings.
- * @cap: Allocated slots.
- */
-struct strv {
-	char **v;
-	size_t n;
-	size_t cap;
-};
-
-static void strv_add(struct strv *sv, char *s)
+void strv_add(struct strv *sv, char *s)
 {
 	if (sv->n == sv->cap) {
 		sv->cap = sv->cap ? sv->cap * 2 : 64;
@@ -41,7 +31,7 @@ static void strv_add(struct strv *sv, char *s)
 	sv->v[sv->n++] = s;
 }
 
-static void strv_free(struct strv *sv)
+void strv_free(struct strv *sv)
 {
 	while (sv->n)
 		free(sv->v[--sv->n]);
@@ -56,13 +46,13 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void strv_sort(struct strv *sv)
+void strv_sort(struct strv *sv)
 {
 	if (sv->n)
 		qsort(sv->v, sv->n, sizeof(*sv->v), cmp_str);
 }
 
-static char *path_join(const char *dir, const char *name)
+char *path_join(const char *dir, const char *name)
 {
 	size_t len = strlen(dir);
 	char *p = xmalloc(len + strlen(name) + 2);
@@ -303,8 +293,8 @@ static int hash_files(const struct strv *files, struct block *blk)
 }
 
 /* Writes the blocks as one list; a list with no digest at all is refused. */
-static int write_list(const char *out, struct block *blocks, int nblocks,
-		      unsigned long *ndigests, unsigned long *nbytes)
+int write_list(const char *out, struct block *blocks, int nblocks,
+	       unsigned long *ndigests, unsigned long *nbytes)
 {
 	struct buf list = { 0 };
 	unsigned long n = 0;
@@ -528,7 +518,7 @@ static int cmd_manifest(const struct gen_opts *o, int argc, char **argv)
  * Runs @argv with its standard output captured in @out. Returns 0 if the
  * command exited with status 0.
  */
-static int run_capture(char *const argv[], struct buf *out)
+int run_capture(char *const argv[], struct buf *out)
 {
 	unsigned char tmp[65536];
 	int pfd[2], status;
@@ -572,22 +562,47 @@ static int run_capture(char *const argv[], struct buf *out)
 	return 0;
 }
 
-static void lines_to_strv(char *text, struct strv *sv, bool only_abs)
+/*
+ * The list name (and so the kernel's label) of a package: stable across
+ * runs, whatever other packages exist. The kernel's view names
+ * "<algo>-<hex list digest>-<label>.ascii" must fit in 255 bytes for every
+ * algorithm (streebog512: 12 + 128 + 1 + 6 bytes), so a label is at most
+ * LABEL_MAX bytes: a longer name keeps its first bytes, then '~' and the
+ * first 16 hex digits of the SHA-256 of the whole name. Bytes that cannot
+ * be in a label (not printable, space, '/') become '_', as does a leading
+ * '.' (which would hide the file).
+ */
+char *list_label(const char *name)
 {
-	char *line, *save = NULL;
+	size_t len = strlen(name), i;
+	unsigned char md[32];
+	char *label, hex[65];
 
-	for (line = strtok_r(text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		if (!only_abs || line[0] == '/')
-			strv_add(sv, xstrdup(line));
+	label = xmalloc(len > LABEL_MAX ? LABEL_MAX + 1 : len + 1);
+	if (len > LABEL_MAX) {
+		const size_t keep = LABEL_MAX - 17;
+
+		SHA256((const unsigned char *)name, len, md);
+		hex_encode(md, sizeof(md), hex);
+		memcpy(label, name, keep);
+		sprintf(label + keep, "~%.16s", hex);
+	} else {
+		memcpy(label, name, len + 1);
 	}
+	for (i = 0; label[i]; i++) {
+		if ((unsigned char)label[i] <= ' ' ||
+		    (unsigned char)label[i] > '~' || label[i] == '/' ||
+		    (!i && label[i] == '.'))
+			label[i] = '_';
+	}
+	return label;
 }
 
 int emit_package_list(const struct gen_opts *o, struct pkg_stats *st,
 		      const char *name, struct block *blocks, int nblocks)
 {
 	unsigned long n = 0;
-	char *out, *base;
+	char *out, *label;
 	int i, err;
 
 	for (i = 0; i < nblocks; i++)
@@ -597,17 +612,15 @@ int emit_package_list(const struct gen_opts *o, struct pkg_stats *st,
 		st->empty++;
 		return 0;
 	}
-	base = xmalloc(strlen(name) + 64);
-	sprintf(base, "%lu-file_list-compact-%s", st->lists + st->errors,
-		name);
-	out = path_join(o->outdir, base);
+	label = list_label(name);
+	out = path_join(o->outdir, label);
 	err = write_list(out, blocks, nblocks, &st->digests, &st->bytes);
 	if (err)
 		st->errors++;
 	else
 		st->lists++;
 	free(out);
-	free(base);
+	free(label);
 	return err;
 }
 
@@ -619,102 +632,12 @@ void print_pkg_stats(const char *source, const struct pkg_stats *st,
 	       st->empty, st->skipped, st->errors, secs);
 }
 
-/* Hashes the installed regular files of @pkg; missing ones are skipped. */
-static int dpkg_package(const struct gen_opts *o, struct pkg_stats *st,
-			const char *pkg)
-{
-	char *argv[] = { "dpkg-query", "-L", (char *)pkg, NULL };
-	struct strv paths = { 0 }, files = { 0 };
-	struct buf text = { 0 };
-	struct block blk;
-	struct stat sb;
-	size_t i;
-	int err;
-
-	block_init(&blk, o->type, o->modifiers, o->algo);
-	err = run_capture(argv, &text);
-	if (!err)
-		lines_to_strv((char *)text.data, &paths, true);
-	for (i = 0; !err && i < paths.n; i++) {
-		if (lstat(paths.v[i], &sb)) {
-			info_msg("%s: %s: %s, skipped", pkg, paths.v[i],
-				 strerror(errno));
-			st->skipped++;
-		} else if (S_ISREG(sb.st_mode)) {
-			strv_add(&files, xstrdup(paths.v[i]));
-		}
-	}
-	strv_sort(&files);
-	if (!err)
-		err = hash_files(&files, &blk);
-	if (!err)
-		err = emit_package_list(o, st, pkg, &blk, 1);
-	else
-		st->errors++;
-
-	buf_free(&blk.digests);
-	buf_free(&text);
-	strv_free(&paths);
-	strv_free(&files);
-	return err;
-}
-
-static int dpkg_installed(struct strv *pkgs)
-{
-	char *argv[] = { "dpkg-query", "-W", "-f",
-			 "${db:Status-Status} ${binary:Package}\n", NULL };
-	struct buf text = { 0 };
-	struct strv lines = { 0 };
-	size_t i;
-	int err;
-
-	err = run_capture(argv, &text);
-	if (!err)
-		lines_to_strv((char *)text.data, &lines, false);
-	for (i = 0; i < lines.n; i++) {
-		if (!strncmp(lines.v[i], "installed ", 10))
-			strv_add(pkgs, xstrdup(lines.v[i] + 10));
-	}
-	strv_free(&lines);
-	buf_free(&text);
-	return err;
-}
-
-static double now(void)
+double now(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int cmd_dpkg(const struct gen_opts *o, int argc, char **argv)
-{
-	struct strv pkgs = { 0 };
-	struct pkg_stats st = { 0 };
-	double start = now();
-	int i, err = 0;
-	size_t j;
-
-	if (!o->outdir) {
-		err_msg("dpkg: -d OUTDIR is required");
-		return 2;
-	}
-	if (argc) {
-		for (i = 0; i < argc; i++)
-			strv_add(&pkgs, xstrdup(argv[i]));
-	} else {
-		err = dpkg_installed(&pkgs);
-	}
-	strv_sort(&pkgs);
-	for (j = 0; !err && j < pkgs.n; j++) {
-		st.packages++;
-		dpkg_package(o, &st, pkgs.v[j]);
-	}
-	if (!err)
-		print_pkg_stats("dpkg", &st, now() - start);
-	strv_free(&pkgs);
-	return err || st.errors ? 1 : 0;
 }
 
 /*
@@ -782,7 +705,10 @@ static void usage(FILE *f)
 		"  files -o OUT PATH...          regular files below PATHs (sorted, recursive,\n"
 		"                                each file once)\n"
 		"  manifest -o OUT MANIFEST      sha256sum/sha512sum style manifest ('-': stdin)\n"
-		"  dpkg -d OUTDIR [PACKAGE...]   one list per installed Debian package\n"
+		"  dpkg -d OUTDIR [PACKAGE...]   one list per installed Debian package,\n"
+		"                                files checked against dpkg's md5sums\n"
+		"  deb -d OUTDIR FILE.deb...     one list per Debian archive, checked\n"
+		"                                against apt's package indexes\n"
 		"  rpm -d OUTDIR [FILE.rpm...]   one list per .rpm file, or per package\n"
 		"                                of the RPM database without FILE\n"
 		"  convert -o OUT LEGACY         renumber the types of an older tool's list\n"
@@ -794,6 +720,12 @@ static void usage(FILE *f)
 		"  -o, --output FILE     output list\n"
 		"  -d, --outdir DIR      output directory for per-package lists\n"
 		"      --dbpath DIR      RPM database directory\n"
+		"      --root DIR        dpkg: installation root (default /)\n"
+		"      --admindir DIR    dpkg: database (default ROOT/var/lib/dpkg)\n"
+		"      --apt-lists DIR   deb: apt's indexes (default ROOT/var/lib/apt/lists)\n"
+		"      --strict          dpkg: no list for a package with a file left out;\n"
+		"                        deb: no list for an archive apt does not know\n"
+		"      --conffiles       dpkg, deb: list configuration files too\n"
 		"  -x, --one-file-system files: do not enter other file systems\n"
 		"  -e, --exclude PATTERN files: skip paths or names matching PATTERN\n"
 		"      --executables-only files: only files with an execute bit\n"
@@ -936,7 +868,9 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "manifest"))
 		return cmd_manifest(&o, argc, argv);
 	if (!strcmp(cmd, "dpkg"))
-		return cmd_dpkg(&o, argc, argv);
+		return gen_dpkg(&o, argc, argv);
+	if (!strcmp(cmd, "deb"))
+		return gen_deb(&o, argc, argv);
 	if (!strcmp(cmd, "rpm"))
 		return gen_rpm(&o, argc, argv) ? 1 : 0;
 	if (!strcmp(cmd, "convert"))

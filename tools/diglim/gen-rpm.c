@@ -219,14 +219,6 @@ static int cmp_pkg(const void *a, const void *b)
 	return strcmp(x->nvra, y->nvra);
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static rpmts rpm_open(const struct gen_opts *o)
 {
 	rpmts ts;

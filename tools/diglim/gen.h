@@ -55,6 +55,15 @@ struct gen_opts {
  * @bytes: Bytes written.
  * @skipped: Files skipped (missing, not regular).
  * @errors: Packages that failed (no list written).
+ * @verified: Files whose content matched dpkg's MD5 sum (dpkg).
+ * @modified: Files left out: content differs from dpkg's MD5 sum.
+ * @nomd5: Files left out: no MD5 sum in the package's md5sums.
+ * @missing: Files left out: not on disk.
+ * @unreadable: Files left out: could not be read.
+ * @conffiles: Configuration files not listed (without --conffiles).
+ * @diverted: Files hashed at the path dpkg diverted them to.
+ * @indexed: Archives whose SHA256 is in apt's package indexes (deb).
+ * @unindexed: Archives not found in apt's package indexes (deb).
  */
 struct pkg_stats {
 	unsigned long packages;
@@ -64,7 +73,41 @@ struct pkg_stats {
 	unsigned long bytes;
 	unsigned long skipped;
 	unsigned long errors;
+	unsigned long verified;
+	unsigned long modified;
+	unsigned long nomd5;
+	unsigned long missing;
+	unsigned long unreadable;
+	unsigned long conffiles;
+	unsigned long diverted;
+	unsigned long indexed;
+	unsigned long unindexed;
 };
+
+/**
+ * struct strv - A growable array of strings.
+ * @v: Strings (owned).
+ * @n: Number of strings.
+ * @cap: Allocated slots.
+ */
+struct strv {
+	char **v;
+	size_t n;
+	size_t cap;
+};
+
+/* The longest label of a per-package list (see list_label()). */
+#define LABEL_MAX	100
+
+void strv_add(struct strv *sv, char *s);
+void strv_free(struct strv *sv);
+void strv_sort(struct strv *sv);
+char *path_join(const char *dir, const char *name);
+int run_capture(char *const argv[], struct buf *out);
+int write_list(const char *out, struct block *blocks, int nblocks,
+	       unsigned long *ndigests, unsigned long *nbytes);
+char *list_label(const char *name);
+double now(void);
 
 int emit_package_list(const struct gen_opts *o, struct pkg_stats *st,
 		      const char *name, struct block *blocks, int nblocks);
@@ -72,5 +115,7 @@ void print_pkg_stats(const char *source, const struct pkg_stats *st,
 		     double secs);
 
 int gen_rpm(const struct gen_opts *o, int argc, char **argv);
+int gen_dpkg(const struct gen_opts *o, int argc, char **argv);
+int gen_deb(const struct gen_opts *o, int argc, char **argv);
 
 #endif /* _DIGLIM_TOOLS_GEN_H */
