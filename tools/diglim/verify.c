@@ -58,6 +58,7 @@
  * @key: Trusted attestation key: PEM public key or TPM2B_PUBLIC.
  * @lists: Directory of trusted digest lists.
  * @cert: Certificate the list signatures must verify with, or NULL.
+ * @pcrs: PCR values of the quote (tpm2_quote -o), or NULL.
  * @nonce: Expected qualifying data.
  * @nonce_len: Bytes in @nonce.
  * @have_nonce: Whether a nonce was given.
@@ -70,6 +71,7 @@ struct verify_opts {
 	const char *key;
 	const char *lists;
 	const char *cert;
+	const char *pcrs;
 	unsigned char nonce[64];
 	size_t nonce_len;
 	bool have_nonce;
@@ -513,6 +515,68 @@ static void put_selection(const TPML_PCR_SELECTION *sel)
 		printf("none");
 }
 
+/*
+ * Finds the value of PCR @pcr of the sha256 bank in a file that tpm2_quote
+ * -o wrote in its default "serialized" format: the TPML_PCR_SELECTION and
+ * TPML_DIGEST structures as tpm2-tools holds them in memory (not
+ * marshalled: host byte order and padding), a u32 count of TPML_DIGEST,
+ * then those, the values in selection order, 8 per TPML_DIGEST.
+ */
+static int read_pcrs_file(const char *path, unsigned int pcr,
+			  unsigned char *value)
+{
+	const TPMS_PCR_SELECTION *s;
+	TPML_PCR_SELECTION sel;
+	struct buf b = { 0 };
+	TPML_DIGEST list;
+	size_t off, k = 0;
+	unsigned int i, j;
+	uint32_t count;
+	int err;
+
+	err = read_file(path, &b);
+	if (err)
+		return err;
+	err = -EINVAL;
+	if (b.len < sizeof(sel) + sizeof(count))
+		goto out;
+	memcpy(&sel, b.data, sizeof(sel));
+	memcpy(&count, b.data + sizeof(sel), sizeof(count));
+	off = sizeof(sel) + sizeof(count);
+	if (sel.count > TPM2_NUM_PCR_BANKS ||
+	    count > (b.len - off) / sizeof(list) ||
+	    b.len != off + count * sizeof(list))
+		goto out;
+	for (i = 0; i < sel.count; i++) {
+		s = &sel.pcrSelections[i];
+		if (s->sizeofSelect > TPM2_PCR_SELECT_MAX)
+			goto out;
+		for (j = 0; j < s->sizeofSelect * 8U; j++) {
+			if (!(s->pcrSelect[j / 8] & 1U << (j % 8)))
+				continue;
+			if (k / 8 >= count)
+				goto out;
+			memcpy(&list, b.data + off + k / 8 * sizeof(list),
+			       sizeof(list));
+			if (k % 8 >= list.count)
+				goto out;
+			if (s->hash == TPM2_ALG_SHA256 && j == pcr) {
+				if (list.digests[k % 8].size != BANK_SIZE)
+					goto out;
+				memcpy(value, list.digests[k % 8].buffer,
+				       BANK_SIZE);
+				err = 0;
+				goto out;
+			}
+			k++;
+		}
+	}
+	err = -ENOENT;
+out:
+	buf_free(&b);
+	return err;
+}
+
 /**
  * struct quote - What the verifier takes from a quote.
  * @md: OpenSSL name of the hash of the signature scheme.
@@ -526,6 +590,34 @@ struct quote {
 	unsigned char pcr_digest[64];
 	size_t pcr_digest_len;
 };
+
+/*
+ * The PCR values file is not signed: it is only worth something if it
+ * hashes to the quoted digest. Returns 0 if it does.
+ */
+static int check_pcrs_file(const struct verify_opts *o, const struct quote *q)
+{
+	unsigned char value[BANK_SIZE], d[EVP_MAX_MD_SIZE];
+	int err = read_pcrs_file(o->pcrs, o->pcr, value);
+
+	if (err) {
+		printf("quote: bad: %s: %s\n", o->pcrs,
+		       err == -ENOENT ? "no value of the PCR" :
+		       "not a PCR values file of tpm2_quote -o");
+		return -EINVAL;
+	}
+	printf("quote: PCR %u ", o->pcr);
+	put_hex(value, BANK_SIZE);
+	if (!q->md || q->pcr_digest_len != q->md_size ||
+	    !md_digest(q->md, value, BANK_SIZE, d) ||
+	    memcmp(d, q->pcr_digest, q->md_size)) {
+		printf(" in %s does not hash to the quoted digest\n", o->pcrs);
+		printf("quote: bad: PCR values file\n");
+		return -EINVAL;
+	}
+	printf(" (hashes to the quoted digest)\n");
+	return 0;
+}
 
 /*
  * Checks the quote. Returns 0, VERIFY_BAD_QUOTE or VERIFY_USAGE; @q is
@@ -608,6 +700,8 @@ static int check_quote(const struct verify_opts *o, EVP_PKEY *key,
 	printf("quote: PCR digest ");
 	put_hex(q->pcr_digest, q->pcr_digest_len);
 	printf("\n");
+	if (o->pcrs && check_pcrs_file(o, q))
+		bad = true;
 	if (!q->md)
 		bad = true;
 	ret = bad ? VERIFY_BAD_QUOTE : 0;
@@ -1342,6 +1436,7 @@ static void verify_usage(FILE *f)
 	fprintf(f,
 		"Usage: diglimctl verify -e LOG -m MSG -s SIG -u KEY -L DIR\n"
 		"                        (-q HEX | --nonce-file FILE) [-c CERT] [-p PCR]\n"
+		"                        [-f PCRS]\n"
 		"Check a TPM quote and the IMA log against trusted digest lists.\n"
 		"\n"
 		"  -e, --log FILE        binary measurement log (sha256 bank)\n"
@@ -1353,6 +1448,7 @@ static void verify_usage(FILE *f)
 		"  -L, --lists DIR       directory of trusted digest lists\n"
 		"  -c, --cert FILE       lists must be signed with this certificate\n"
 		"  -p, --pcr N           PCR of the DIGLIM records (default 11)\n"
+		"  -f, --pcrs FILE       PCR values of the quote (tpm2_quote -o)\n"
 		"\n"
 		"Exit status: 0 good state, 1 unknown file, 2 usage or input error,\n"
 		"3 untrusted list, 4 inconsistent records, 5 log not the quoted one,\n"
@@ -1369,6 +1465,7 @@ static const struct option verify_opts[] = {
 	{ "lists", required_argument, NULL, 'L' },
 	{ "cert", required_argument, NULL, 'c' },
 	{ "pcr", required_argument, NULL, 'p' },
+	{ "pcrs", required_argument, NULL, 'f' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -1400,7 +1497,7 @@ static int parse_verify_opts(struct verify_opts *o, int argc, char **argv)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "e:m:s:u:q:L:c:p:h", verify_opts,
+	while ((c = getopt_long(argc, argv, "e:m:s:u:q:L:c:p:f:h", verify_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'e':
@@ -1440,6 +1537,9 @@ static int parse_verify_opts(struct verify_opts *o, int argc, char **argv)
 			break;
 		case 'c':
 			o->cert = optarg;
+			break;
+		case 'f':
+			o->pcrs = optarg;
 			break;
 		case 'p':
 			errno = 0;

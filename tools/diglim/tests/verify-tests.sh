@@ -317,6 +317,22 @@ else
 		"$0" verify -u "$1/ak1.pem" -L "$1/trusted" -m "$1/q1.msg" \
 			-s "$1/q1.sig" --nonce-file "$1/nonce" -e "$1/log1"' \
 		"$BIN/diglimctl" "$V"
+	t "verify: PCR values of the quote (tpm2_quote -o) equal the replay" sh -c '
+		"$0" verify -u "$1/ak1.pem" -L "$1/trusted" -m "$1/q1.msg" \
+			-s "$1/q1.sig" -q 0123456789abcdef -e "$1/log1" \
+			-f "$1/q1.pcrs" >"$1/o" || exit 1
+		cat "$1/o"
+		v=$(sed -n "s/^quote: PCR 11 \([0-9a-f]*\) (hashes to the quoted digest)$/\1/p" "$1/o")
+		[ ${#v} = 64 ] && grep -q "replayed PCR 11: $v$" "$1/o"' \
+		"$BIN/diglimctl" "$V"
+	t "verify: PCR values of another quote" vcase 6 "${K1[@]}" "${Q1[@]}" \
+		-e "$V/log1" -f "$V/q2.pcrs" -- \
+		"does not hash to the quoted digest" "^quote: bad: PCR values file$"
+	t "verify: PCR values without the PCR" vcase 6 "${K1[@]}" "${Q1[@]}" \
+		-e "$V/log1" -f "$V/q12.pcrs" -- "no value of the PCR"
+	tamper "$V/q1.pcrs" "$V/t.pcrs" "b.append(0)"
+	t "verify: malformed PCR values file" vcase 6 "${K1[@]}" "${Q1[@]}" \
+		-e "$V/log1" -f "$V/t.pcrs" -- "not a PCR values file"
 	t "verify: the log grew after the quote, later records ignored" \
 		vcase 0 "${K1[@]}" "${Q1[@]}" -e "$V/log4" -- \
 		"covers the first 7 entries \(5 in PCR 11\); 5 later entries of PCR 11 ignored" \
