@@ -85,11 +85,13 @@ struct verify_opts {
  * @len: Length of the list itself (the trailer cut off).
  * @ldig: Digest of the list per algorithm (kernel id), computed on demand.
  * @fdig: Digest of the whole file per algorithm, computed on demand.
+ * @added: Whether a DIGLIM record of the covered log adds it.
  */
 struct tlist {
 	char *name;
 	struct buf file;
 	size_t len;
+	bool added;
 	unsigned char *ldig[HASH_ALGO_COUNT];
 	unsigned char *fdig[HASH_ALGO_COUNT];
 };
@@ -1279,6 +1281,7 @@ static void file_record(struct verifier *v, const struct entry *e, bool v2,
 	const unsigned char *dfield, *name, *digest;
 	const struct algo *algo;
 	uint32_t dlen, nlen;
+	bool loaded;
 	struct tlist *t;
 	size_t i;
 
@@ -1319,12 +1322,19 @@ static void file_record(struct verifier *v, const struct entry *e, bool v2,
 		if (v->set[i].list && list_has(v->set[i].list, algo, digest))
 			break;
 	}
-	if (i < v->nset) {
+	t = i < v->nset ? v->set[i].list : NULL;
+	loaded = t;
+	/* Measured before its list was loaded, or after it was deleted. */
+	for (i = 0; !t && i < v->nlists; i++) {
+		if (v->lists[i].added && list_has(&v->lists[i], algo, digest))
+			t = &v->lists[i];
+	}
+	if (t) {
 		printf("listed file measured: ");
 		put_escaped(name, nlen);
 		printf(" ");
 		put_digest(algo, digest);
-		printf(" in %s\n", v->set[i].list->name);
+		printf(" in %s%s\n", t->name, loaded ? "" : ", not loaded then");
 		v->listed++;
 		return;
 	}
@@ -1332,9 +1342,42 @@ static void file_record(struct verifier *v, const struct entry *e, bool v2,
 	put_escaped(name, nlen);
 	printf(" ");
 	put_digest(algo, digest);
+	for (i = 0; i < v->nlists; i++) {
+		if (list_has(&v->lists[i], algo, digest)) {
+			printf(" (in the trusted list %s, never loaded)",
+			       v->lists[i].name);
+			break;
+		}
+	}
 	printf("\n");
 	v->unknown++;
 	raise_status(v, VERIFY_UNKNOWN_FILE);
+}
+
+/*
+ * Marks the trusted lists that a DIGLIM record of @e adds, before the
+ * records are judged in order: a file measured while its list was not
+ * loaded is still a file of a list the system used.
+ */
+static void mark_added(struct verifier *v, const struct entry *e)
+{
+	const unsigned char *dng, *name, *buf, *ddig;
+	const struct algo *algo;
+	uint32_t dlen, nlen, blen;
+	struct diglim_event ev;
+	struct tlist *t;
+
+	if (!tmpl_is(e, "ima-buf") || is_zero(e->digest, BANK_SIZE) ||
+	    count_fields(e) != 3 || !get_field(e, 0, &dng, &dlen) ||
+	    !get_name(e, &name, &nlen) || !get_field(e, 2, &buf, &blen) ||
+	    !parse_event(name, nlen, &ev) || !ev.add)
+		return;
+	algo = parse_digest_field(dng, dlen, false, &ddig);
+	if (!algo || blen != algo->size)
+		return;
+	t = find_list(v, algo, buf, false);
+	if (t)
+		t->added = true;
 }
 
 static void unsupported(struct verifier *v, const struct entry *e)
@@ -1627,7 +1670,13 @@ int cmd_verify(int argc, char **argv)
 	}
 	covered = replay(&v, entries, n, &q);
 	/* Still report what a log that does not match says, for diagnosis. */
-	for (i = 0; i < (covered < 0 ? n : covered); i++) {
+	if (covered < 0)
+		covered = n;
+	for (i = 0; i < covered; i++) {
+		if (entries[i].pcr == o.pcr)
+			mark_added(&v, &entries[i]);
+	}
+	for (i = 0; i < covered; i++) {
 		if (entries[i].pcr == o.pcr)
 			judge(&v, &entries[i]);
 	}

@@ -165,13 +165,14 @@ vt_setup() {
 	local f
 	mkdir -p "$V/tpm" "$V/files" "$V/trusted" "$V/signed" "$V/other" \
 		"$V/keys"
-	for f in a1 a2 b1 c1 u1 x; do
+	for f in a1 a2 b1 c1 d1 u1 x; do
 		echo "content of $f" >"$V/files/$f"
 	done
 	"$BIN/diglim-gen" files -o "$V/trusted/A.list" "$V/files/a1" \
 		"$V/files/a2" &&
 	"$BIN/diglim-gen" files -o "$V/trusted/B.list" "$V/files/b1" &&
 	"$BIN/diglim-gen" files -o "$V/trusted/C.list" "$V/files/c1" &&
+	"$BIN/diglim-gen" files -o "$V/trusted/D.list" "$V/files/d1" &&
 	"$BIN/diglim-gen" files -o "$V/other/U.list" "$V/files/u1" || return 1
 	# List digests are over the list without its signature.
 	LD_A=$(sha "$V/trusted/A.list")
@@ -229,17 +230,21 @@ vt_setup() {
 	quote q1112 0x81010002 $N1 sha256:11,12 &&
 	quote q1sha1 0x81010002 $N1 sha1:11 || return 1
 
-	# State 2: C deleted, a listed file measured anyway: still good.
+	# State 2: C deleted, a listed file measured anyway, a file of C
+	# measured after C was deleted: still good.
 	extend <<-EOF || return 1
 		diglim 11 del_buffer_c#x_y#4 $LD_C
 		file 11 $V/files/a1 $(sha "$V/files/a1")
+		file 11 $V/files/c1 $(sha "$V/files/c1")
 	EOF
 	quote q2 0x81010002 22222222 sha256:11 || return 1
 
-	# State 3: a violation and an unknown file.
+	# State 3: a violation, an unknown file, a file of a trusted list
+	# that was never loaded.
 	extend <<-EOF || return 1
 		viol 11 /var/log/written-while-read
 		file 11 $V/files/x $(sha "$V/files/x")
+		file 11 $V/files/d1 $(sha "$V/files/d1")
 	EOF
 	quote q3 0x81010002 33333333 sha256:11 || return 1
 
@@ -335,13 +340,14 @@ else
 		-e "$V/log1" -f "$V/t.pcrs" -- "not a PCR values file"
 	t "verify: the log grew after the quote, later records ignored" \
 		vcase 0 "${K1[@]}" "${Q1[@]}" -e "$V/log4" -- \
-		"covers the first 7 entries \(5 in PCR 11\); 5 later entries of PCR 11 ignored" \
+		"covers the first 7 entries \(5 in PCR 11\); 7 later entries of PCR 11 ignored" \
 		"!^untrusted" "^verdict: good state$"
 	t "verify: a deleted list (good state, reported)" vcase 0 "${K1[@]}" \
 		-m "$V/q2.msg" -s "$V/q2.sig" -q 22222222 -e "$V/log4" -- \
 		"^list deleted: c#x_y \(buffer, seq 4\) sha256:$LD_C C.list$" \
 		"!^loaded: c#x_y" "^loaded: A.list" "^loaded: B.list" \
 		"^listed file measured: $V/files/a1 sha256:$(sha "$V/files/a1") in A.list$" \
+		"^listed file measured: $V/files/c1 sha256:$(sha "$V/files/c1") in C.list, not loaded then$" \
 		"1 deleted, 2 loaded" "^verdict: good state$"
 	t "verify: signed lists checked with their certificate" vcase 0 \
 		-u "$V/ak1.pem" -L "$V/signed" -c "$V/keys/list.crt" \
@@ -353,6 +359,7 @@ else
 		-m "$V/q3.msg" -s "$V/q3.sig" -q 33333333 -e "$V/log4" -- \
 		"^unknown file: $V/files/x sha256:$(sha "$V/files/x")$" \
 		"^violation: /var/log/written-while-read$" \
+		"^unknown file: $V/files/d1 sha256:$(sha "$V/files/d1") \(in the trusted list D.list, never loaded\)$" \
 		"^verdict: unknown files measured$"
 	t "verify: an untrusted list" vcase 3 "${K1[@]}" \
 		-m "$V/q4.msg" -s "$V/q4.sig" -q 44444444 -e "$V/log4" -- \
