@@ -726,6 +726,8 @@ static void usage(FILE *f)
 		"      --strict          dpkg: no list for a package with a file left out;\n"
 		"                        deb: no list for an archive apt does not know\n"
 		"      --conffiles       dpkg, deb: list configuration files too\n"
+		"      --print-names     dpkg: print LIST-NAME PACKAGE:ARCH VERSION of the\n"
+		"                        packages whose files are on disk, make no list\n"
 		"  -x, --one-file-system files: do not enter other file systems\n"
 		"  -e, --exclude PATTERN files: skip paths or names matching PATTERN\n"
 		"      --executables-only files: only files with an execute bit\n"
@@ -752,6 +754,7 @@ static const struct option long_opts[] = {
 	{ "apt-lists", required_argument, NULL, 'L' },
 	{ "strict", no_argument, NULL, 'S' },
 	{ "conffiles", no_argument, NULL, 'C' },
+	{ "print-names", no_argument, NULL, 'P' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -816,6 +819,9 @@ static int parse_opts(struct gen_opts *o, int argc, char **argv)
 			break;
 		case 'C':
 			o->conffiles = true;
+			break;
+		case 'P':
+			o->print_names = true;
 			break;
 		case 'v':
 			verbose++;

@@ -277,6 +277,14 @@ static bool pkg_installed(const struct dpkg_pkg *p)
 			     !strcmp(p->status, "triggers-awaited"));
 }
 
+/* Unpacked at least: the files of the version in Version are on disk. */
+static bool pkg_on_disk(const struct dpkg_pkg *p)
+{
+	return pkg_installed(p) || (p->status &&
+				    (!strcmp(p->status, "unpacked") ||
+				     !strcmp(p->status, "half-configured")));
+}
+
 static void status_field(struct dpkg_pkg *p, const char *field, char *val,
 			 const char **cur)
 {
@@ -722,7 +730,7 @@ int gen_dpkg(const struct gen_opts *o, int argc, char **argv)
 	size_t i, n = 0;
 	int j, err;
 
-	if (!o->outdir) {
+	if (!o->outdir && !o->print_names) {
 		err_msg("dpkg: -d OUTDIR is required");
 		return 2;
 	}
@@ -730,6 +738,23 @@ int gen_dpkg(const struct gen_opts *o, int argc, char **argv)
 	if (err) {
 		dpkg_close(&db);
 		return 1;
+	}
+	if (o->print_names) {
+		for (i = 0; i < db.npkgs; i++) {
+			const struct dpkg_pkg *p = &db.pkgs[i];
+			char *name, *label;
+
+			if (!pkg_on_disk(p) || !p->version || !p->arch)
+				continue;
+			name = deb_list_name(p->name, p->version, p->arch);
+			label = list_label(name);
+			printf("%s %s:%s %s\n", label, p->name, p->arch,
+			       p->version);
+			free(label);
+			free(name);
+		}
+		dpkg_close(&db);
+		return 0;
 	}
 	sel = xmalloc(db.npkgs * sizeof(*sel));
 	for (i = 0; i < db.npkgs; i++) {

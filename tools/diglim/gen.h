@@ -27,6 +27,8 @@
  * @strict: Any file left out, or an archive not found in apt's indexes,
  *	is an error (--strict).
  * @conffiles: Also list configuration files (--conffiles).
+ * @print_names: dpkg: print the list name of every package whose files
+ *	are on disk instead of making lists (--print-names).
  */
 struct gen_opts {
 	const struct algo *algo;
@@ -44,6 +46,7 @@ struct gen_opts {
 	const char *aptlists;
 	bool strict;
 	bool conffiles;
+	bool print_names;
 };
 
 /**

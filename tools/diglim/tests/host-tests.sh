@@ -880,6 +880,69 @@ if command -v dpkg-deb >/dev/null; then
 		grep -q " 3 files verified, 0 files left out .* 1 conffiles not listed" "$T/summary"
 	}
 	t "deb: the list of an archive equals the list of it installed (dpkg --root)" deb_installed
+
+	# --- the apt hook, on a test root, with a stand-in DIGLIM directory ---
+	AR=$T/aroot
+	AL=$AR/etc/digest_lists
+	FD=$T/afs
+	mkdir -p "$AR/var/lib/dpkg/info" "$AR/var/lib/dpkg/updates" "$T/acache" \
+		"$FD/digest_lists_loaded" "$T/alists"
+	: >"$AR/var/lib/dpkg/status"
+	: >"$FD/digest_list_add"; : >"$FD/digest_list_del"
+	mkdir -p "$T/deb2" && build_deb "$T/deb2" 1:2.0-1
+	apt_index "$T/al1" "$DB/out.deb" && apt_index "$T/al2" "$T/deb2/out.deb" 1:2.0-1 &&
+	cat "$T"/al1/* "$T"/al2/* >"$T/alists/x_Packages"
+	V1=diglimtest_1%3a1.0-1_all
+	V2=diglimtest_1%3a2.0-1_all
+	hook() {
+		"$HERE/../diglim-apt" --bindir "$BIN" --config "${HOOK_CONF:-/dev/null}" \
+			--root "$AR" --lists-dir "$AL" --apt-lists "$T/alists" \
+			--archives "$T/acache" --diglim-dir "$FD" "$@" 2>"$T/hook.log"
+		local rc=$?
+		cat "$T/hook.log"
+		return $rc
+	}
+	rdpkg_i() {
+		dpkg --root="$AR" --force-not-root --force-bad-path --log=/dev/null "$@" \
+			>/dev/null 2>&1 || { echo "dpkg $* failed"; return 1; }
+	}
+	listed() { [ "$(ls "$AL" | xargs)" = "$*" ] || { ls "$AL"; return 1; }; }
+	apt_install() {
+		printf 'VERSION 3\nAPT::Architecture=amd64\nDir=/\n\ndiglimtest - - none < 1:1.0-1 all none %s\ndiglimtest - - none < 1:1.0-1 all none **CONFIGURE**\n' \
+			"$DB/out.deb" | hook pre-install &&
+		grep -q "added $V1" "$T/hook.log" && listed "$V1" &&
+		cmp "$AL/$V1" "$DB/o/$DLIST" && rdpkg_i -i "$DB/out.deb" &&
+		hook post-invoke && grep -q "post-invoke: 0 added, 0 deleted, 1 kept" "$T/hook.log"
+	}
+	t "apt hook: install: the list is made from the archive and added before dpkg" apt_install
+	apt_upgrade() {
+		printf 'VERSION 3\nDir=/\n\ndiglimtest 1:1.0-1 all none < 1:2.0-1 all none %s\n' \
+			"$T/deb2/out.deb" | hook pre-install &&
+		grep -q "added $V2" "$T/hook.log" && listed "$V1" "$V2" &&
+		rdpkg_i -i "$T/deb2/out.deb" && hook post-invoke &&
+		grep -q "deleted $V1" "$T/hook.log" && listed "$V2"
+	}
+	t "apt hook: upgrade: new list added before unpacking, old one deleted after" apt_upgrade
+	apt_remove() {
+		rdpkg_i -r diglimtest && hook post-invoke &&
+		grep -q "deleted $V2" "$T/hook.log" && listed
+	}
+	t "apt hook: remove: the list is deleted" apt_remove
+	outside_apt() {
+		echo mine >"$AL/admin-list" && rdpkg_i -i "$DB/out.deb" &&
+		hook reconcile && grep -q "added $V1" "$T/hook.log" &&
+		cmp "$AL/$V1" "$DB/o/$DLIST" && listed admin-list "$V1" &&
+		rdpkg_i -r diglimtest && hook reconcile && listed admin-list
+	}
+	t "apt hook: reconcile covers dpkg -i outside apt; other lists untouched" outside_apt
+	signed_hook() {
+		printf 'SIGN_KEY=%s\nSIGN_CERT=%s\n' "$S/key1.pem" "$S/cert1.pem" >"$T/hook.conf" &&
+		cp "$DB/out.deb" "$T/acache/$V1.deb" && rdpkg_i -i "$DB/out.deb" &&
+		HOOK_CONF=$T/hook.conf hook reconcile && grep -q "added $V1" "$T/hook.log" &&
+		sign verify -c "$S/cert1.pem" "$AL/$V1" &&
+		"$BIN/diglim-sign" strip -o "$T/stripped" "$AL/$V1" && cmp "$T/stripped" "$DB/o/$DLIST"
+	}
+	t "apt hook: lists are signed when a key is configured" signed_hook
 else
 	skip "deb: archives" "no dpkg-deb"
 fi
