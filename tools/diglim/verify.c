@@ -48,7 +48,7 @@
 #define DEFAULT_PCR		11
 #define BANK_SIZE		32	/* the sha256 bank */
 #define TEMPLATE_NAME_MAX	255
-#define IMA_EVENT_NAME_LEN_MAX	255
+#define MAX_LOG_SIZE		(1UL << 30)
 
 /**
  * struct verify_opts - Command line of diglimctl verify.
@@ -918,6 +918,38 @@ static bool tmpl_is(const struct entry *e, const char *name)
 }
 
 /*
+ * Reads the measurement log. read_file() stops at the size of the largest
+ * list; a log of a long-running system can be larger.
+ */
+static int read_log(const char *path, struct buf *out)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char tmp[65536];
+	size_t n;
+	int err = 0;
+
+	if (!f) {
+		err_msg("%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0) {
+		if (out->len + n > MAX_LOG_SIZE) {
+			err_msg("%s: larger than %lu MiB", path,
+				MAX_LOG_SIZE >> 20);
+			err = -EFBIG;
+			break;
+		}
+		buf_append(out, tmp, n);
+	}
+	if (!err && ferror(f)) {
+		err_msg("%s: %s", path, strerror(errno));
+		err = -EIO;
+	}
+	fclose(f);
+	return err;
+}
+
+/*
  * Splits the binary log @log into entries. Returns the number of entries
  * or -EINVAL after printing where the log is malformed.
  */
@@ -1650,7 +1682,7 @@ int cmd_verify(int argc, char **argv)
 	if (parse_verify_opts(&o, argc, argv))
 		return VERIFY_USAGE;
 	key = load_key(o.key);
-	if (!key || load_lists(&v, o.lists, o.cert) || read_file(o.log, &log)) {
+	if (!key || load_lists(&v, o.lists, o.cert) || read_log(o.log, &log)) {
 		v.status = VERIFY_USAGE;
 		goto out;
 	}
