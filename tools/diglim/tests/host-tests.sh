@@ -943,6 +943,45 @@ if command -v dpkg-deb >/dev/null; then
 		"$BIN/diglim-sign" strip -o "$T/stripped" "$AL/$V1" && cmp "$T/stripped" "$DB/o/$DLIST"
 	}
 	t "apt hook: lists are signed when a key is configured" signed_hook
+
+	# apt itself on a test root (-o Dir=), with the hooks configured.
+	real_apt() {
+		local r=$T/aptroot h
+		mkdir -p "$r/var/lib/dpkg/info" "$r/var/lib/dpkg/updates" \
+			"$r/etc/apt/apt.conf.d" "$r/etc/apt/preferences.d" \
+			"$r/var/lib/apt/lists/partial" "$r/var/cache/apt/archives/partial" \
+			"$r/var/log/apt" "$T/afs2/digest_lists_loaded" &&
+		: >"$r/var/lib/dpkg/status" && : >"$T/afs2/digest_list_add" &&
+		: >"$T/afs2/digest_list_del" &&
+		cp "$T/alists/x_Packages" "$r/var/lib/apt/lists/" || return 1
+		h="$HERE/../diglim-apt --bindir $BIN --config /dev/null --root $r --diglim-dir $T/afs2"
+		apt_get() {
+			timeout 120 apt-get -q -y -o Dir="$r" \
+				-o Dir::State::status="$r/var/lib/dpkg/status" \
+				-o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts=/dev/null \
+				-o Dir::Bin::dpkg=/usr/bin/dpkg -o DPkg::Options::=--root="$r" \
+				-o DPkg::Options::=--force-not-root -o DPkg::Options::=--log=/dev/null \
+				-o DPkg::Pre-Install-Pkgs::="$h pre-install" \
+				-o DPkg::Tools::Options::"$HERE/../diglim-apt"::Version=3 \
+				-o DPkg::Post-Invoke::="$h post-invoke" \
+				-o APT::Sandbox::User="$(id -un)" "$@" >"$T/apt.log" 2>&1 ||
+				{ cat "$T/apt.log"; return 1; }
+		}
+		apt_get install "$DB/out.deb" &&
+		grep -q "verified against apt's package indexes" "$T/apt.log" &&
+		grep -q "added $V1" "$T/apt.log" &&
+		[ "$(ls "$r/etc/digest_lists")" = "$V1" ] &&
+		apt_get install "$T/deb2/out.deb" && grep -q "added $V2" "$T/apt.log" &&
+		grep -q "deleted $V1" "$T/apt.log" &&
+		[ "$(ls "$r/etc/digest_lists")" = "$V2" ] &&
+		apt_get remove diglimtest && grep -q "deleted $V2" "$T/apt.log" &&
+		[ -z "$(ls "$r/etc/digest_lists")" ]
+	}
+	if command -v apt-get >/dev/null; then
+		t "apt hook: apt-get -o Dir= install, upgrade, remove run the hooks" real_apt
+	else
+		skip "apt hook: apt-get" "no apt-get"
+	fi
 else
 	skip "deb: archives" "no dpkg-deb"
 fi
