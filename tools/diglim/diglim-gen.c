@@ -837,10 +837,39 @@ static int parse_opts(struct gen_opts *o, int argc, char **argv)
 	return o->algo ? 0 : -EINVAL;
 }
 
+static int run_cmd(const struct gen_opts *o, const char *cmd, int argc,
+		   char **argv)
+{
+	/*
+	 * A metadata digest is the digest of an EVM portable signature's
+	 * input (content digest, xattrs, mode, owner), which no source but a
+	 * manifest of such digests provides here.
+	 */
+	if (o->type == COMPACT_METADATA && strcmp(cmd, "manifest")) {
+		err_msg("%s: -t metadata needs EVM portable-signature digests, which %s does not have (content digests typed metadata would never match); use 'manifest' with a manifest of EVM digests",
+			cmd, cmd);
+		return 2;
+	}
+	if (!strcmp(cmd, "files"))
+		return cmd_files(o, argc, argv);
+	if (!strcmp(cmd, "manifest"))
+		return cmd_manifest(o, argc, argv);
+	if (!strcmp(cmd, "dpkg"))
+		return gen_dpkg(o, argc, argv);
+	if (!strcmp(cmd, "deb"))
+		return gen_deb(o, argc, argv);
+	if (!strcmp(cmd, "rpm"))
+		return gen_rpm(o, argc, argv) ? 1 : 0;
+	if (!strcmp(cmd, "convert"))
+		return cmd_convert(o, argc, argv);
+	err_msg("unknown command '%s' (see --help)", cmd);
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
 	struct gen_opts o = { .type = COMPACT_FILE };
-	const char *cmd;
+	int ret = 2;
 
 	prog = "diglim-gen";
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
@@ -850,37 +879,13 @@ int main(int argc, char **argv)
 	}
 	/* Options may come before or after the command (getopt permutes). */
 	if (parse_opts(&o, argc, argv))
-		return 2;
+		goto out;
 	if (optind >= argc) {
 		err_msg("no command (see --help)");
-		return 2;
+		goto out;
 	}
-	cmd = argv[optind];
-	argc -= optind + 1;
-	argv += optind + 1;
-
-	/*
-	 * A metadata digest is the digest of an EVM portable signature's
-	 * input (content digest, xattrs, mode, owner), which no source but a
-	 * manifest of such digests provides here.
-	 */
-	if (o.type == COMPACT_METADATA && strcmp(cmd, "manifest")) {
-		err_msg("%s: -t metadata needs EVM portable-signature digests, which %s does not have (content digests typed metadata would never match); use 'manifest' with a manifest of EVM digests",
-			cmd, cmd);
-		return 2;
-	}
-	if (!strcmp(cmd, "files"))
-		return cmd_files(&o, argc, argv);
-	if (!strcmp(cmd, "manifest"))
-		return cmd_manifest(&o, argc, argv);
-	if (!strcmp(cmd, "dpkg"))
-		return gen_dpkg(&o, argc, argv);
-	if (!strcmp(cmd, "deb"))
-		return gen_deb(&o, argc, argv);
-	if (!strcmp(cmd, "rpm"))
-		return gen_rpm(&o, argc, argv) ? 1 : 0;
-	if (!strcmp(cmd, "convert"))
-		return cmd_convert(&o, argc, argv);
-	err_msg("unknown command '%s' (see --help)", cmd);
-	return 2;
+	ret = run_cmd(&o, argv[optind], argc - optind - 1, argv + optind + 1);
+out:
+	free(o.exclude);
+	return ret;
 }

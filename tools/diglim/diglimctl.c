@@ -311,7 +311,7 @@ static int do_query(const struct ctl_opts *o, const char *q)
 	}
 	close(fd);
 	found = answer.len > 0;
-	if (!err)
+	if (!err && found)
 		fwrite(answer.data, 1, answer.len, stdout);
 	buf_free(&answer);
 	if (err)
