@@ -585,8 +585,12 @@ static void dpkg_file(const struct gen_opts *o, const struct dpkg_db *db,
 	}
 	err = fstat(fd, &sb);
 	close(fd);
-	if (err || !S_ISREG(sb.st_mode))
+	if (err || !S_ISREG(sb.st_mode)) {
+		/* md5sums name regular files only: this one was replaced. */
+		if (!err && md5hex && !S_ISDIR(sb.st_mode))
+			left_out(st, p->name, path, at, LEFT_MODIFIED, nleft);
 		return;		/* directories, symbolic links, devices */
+	}
 	if (!md5hex || hex_decode(md5hex, strlen(md5hex), want) ||
 	    strlen(md5hex) != 2 * MD5_SIZE) {
 		left_out(st, p->name, path, at, LEFT_NOMD5, nleft);

@@ -636,6 +636,11 @@ fake_pkg alpha /usr/bin /usr/bin/alpha /usr/bin/alpha-link /usr/share/alpha \
 	/usr/share/alpha/data /usr/share/alpha/modified /usr/share/alpha/gone \
 	/etc/alpha.conf
 echo nomd5 >"$R/usr/share/alpha/nomd5"
+# A file replaced by a symbolic link is modified too.
+echo rep >"$R/usr/share/alpha/replaced"
+echo "$(md5sum <"$R/usr/share/alpha/replaced" | cut -c1-32)  usr/share/alpha/replaced" >>"$A/info/alpha.md5sums"
+echo /usr/share/alpha/replaced >>"$A/info/alpha.list"
+ln -sf data "$R/usr/share/alpha/replaced"
 echo /usr/share/alpha/nomd5 >>"$A/info/alpha.list"
 echo after >"$R/usr/share/alpha/modified"
 rm "$R/usr/share/alpha/gone"
@@ -701,7 +706,8 @@ dpkg_verify() {
 		"$R/usr/bin/alpha" "$R/usr/share/alpha/data" &&
 	grep -q "^diglim-gen: alpha: /usr/share/alpha/modified: content differs from dpkg's MD5 sum (modified), left out" "$T/err" &&
 	grep -q "^diglim-gen: alpha: /usr/share/alpha/nomd5: no MD5 sum" "$T/err" &&
-	grep -q "2 files verified, 3 files left out (1 modified, 1 without MD5 sum, 1 missing, 0 unreadable), 1 conffiles not listed" "$T/summary"
+	grep -q "alpha: /usr/share/alpha/replaced: content differs" "$T/err" &&
+	grep -q "2 files verified, 4 files left out (2 modified, 1 without MD5 sum, 1 missing, 0 unreadable), 1 conffiles not listed" "$T/summary"
 }
 t "dpkg: files checked against md5sums, left-out ones named, summary" dpkg_verify
 dpkg_missing_v() {
@@ -713,7 +719,7 @@ t "dpkg: missing files named with -v" dpkg_missing_v
 dpkg_strict() {
 	! rdpkg --strict alpha real || return 1
 	[ "$(ls "$T/rd")" = real_2_amd64 ] &&
-	grep -q "alpha: 3 files left out, no list (--strict)" "$T/err"
+	grep -q "alpha: 4 files left out, no list (--strict)" "$T/err"
 }
 t "dpkg: --strict: a left-out file is an error, no list for it" dpkg_strict
 dpkg_conffiles() {
