@@ -41,8 +41,8 @@ VM_PKGS=(
 TEST_PKGS=(
 	# host tests of the tools: rpmbuild, a software TPM for the verifier;
 	# make fuzz: clang with libFuzzer and the sanitizer runtimes
-	rpm swtpm swtpm-tools tpm2-tools libtss2-tcti-swtpm0 clang
-	libclang-rt-14-dev
+	rpm swtpm swtpm-tools tpm2-tools libtss2-tcti-swtpm0 python3 openssl
+	clang libclang-rt-14-dev
 )
 BENCH_PKGS=(
 	# perf in the guest, for the profiles of missed targets
@@ -73,9 +73,9 @@ pkgconfig:libcap libcap-dev	kernel
 cpio		cpio		kernel
 xz		xz-utils	kernel
 perl		perl		kernel patches
-python3		python3		kernel bench patches
+python3		python3		kernel test bench patches
 git		git		kernel patches
-openssl		openssl		kernel vm
+openssl		openssl		kernel vm test
 rsync		rsync		kernel
 qemu-system-x86_64 qemu-system-x86 vm
 swtpm		swtpm		vm test
