@@ -31,7 +31,6 @@ import sys
 try:
     import docutils.core
     import docutils.nodes
-    import docutils.utils
     from docutils.parsers.rst import Directive, directives, roles
 except ImportError:
     print('rstcheck: python3-docutils is not installed (make deps)',
