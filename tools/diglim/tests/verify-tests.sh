@@ -373,7 +373,7 @@ else
 	t "verify: records the kernel cannot write" vcase 4 "${K1[@]}" \
 		-m "$V/q5.msg" -s "$V/q5.sig" -q 55555555 -e "$V/log5" -- \
 		"^anomaly: entry 1: list sha256:$LD_A added again" \
-		"^anomaly: entry 2: deletion of list sha256:$LD_B that is not loaded" \
+		"^list deleted, not loaded in this PCR: entry 2: sha256:$LD_B " \
 		"^anomaly: entry 3: sequence number 3 after 7" \
 		"^anomaly: entry 5: deletion of list sha256:$LD_A with label other, added with label A.list" \
 		"^anomaly: entry 6: ima-buf record 'kexec-cmdline' is not a DIGLIM record" \
