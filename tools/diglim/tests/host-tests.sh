@@ -753,6 +753,7 @@ dpkg_merged() {
 		"$R/usr/lib/abs/f"
 }
 t "dpkg: merged /usr: one file named twice listed once; links resolved in the root" dpkg_merged
+DIGLIM_GEN_NO_OPENAT2=1 t "dpkg: the same without openat2 (older kernels)" dpkg_merged
 dpkg_multiarch() {
 	rdpkg libm:amd64 && expect_dump "$T/rd/libm_1.0_amd64" 1 0 sha256 32 \
 		"$R/usr/lib/libm.so"
