@@ -4,7 +4,10 @@
  *
  * The IMA policy is append-only and shared with the other tests of the
  * same boot, so every rule added here is scoped to owners and users that
- * no other test uses, and measures into PCR 11 only:
+ * no other test uses, and measures into PCR 11 only.  A list is MEASURED
+ * only when DIGLIM's own record of its addition (critical data) is in the
+ * log, so the lists these tests need measured are uploaded with real uid
+ * 4204; the DIGEST_LIST_CHECK measure rule only measures the list file:
  *
  *   measure func=DIGEST_LIST_CHECK fowner=4201 pcr=11
  *   measure func=FILE_CHECK mask=MAY_READ fowner=4201 use_diglim=allow pcr=11
@@ -15,15 +18,12 @@
  */
 
 #define _GNU_SOURCE
-#include <sys/xattr.h>
 #include <tss2/tss2_esys.h>
 #include <tss2/tss2_tctildr.h>
 
 #include "common.h"
 #include "tpm.h"
 
-#define IMA_POLICY SECURITYFS_DIR "/ima/policy"
-#define IMA_ASCII_LOG SECURITYFS_DIR "/ima/ascii_runtime_measurements"
 #define PCR 11
 /* Owner of the measured lists and of the measured files. */
 #define UID_MEASURE 4201
@@ -37,8 +37,6 @@
 #define UID_NONE 4205
 #define NR_KNOWN 4
 #define FILE_SIZE 4096
-/* security.ima: IMA_XATTR_DIGEST_NG, algorithm, digest. */
-#define IMA_XATTR_DIGEST_NG 0x04
 
 static const char policy[] =
 	"measure func=DIGEST_LIST_CHECK fowner=4201 pcr=11\n"
@@ -48,44 +46,10 @@ static const char policy[] =
 	"measure func=CRITICAL_DATA label=diglim uid=4204 pcr=11\n"
 	"measure func=CRITICAL_DATA label=diglim euid=4206 pcr=11\n";
 
-/* IMA parses one rule per write(2): writes @rules line by line. */
-static int policy_write(const char *rules)
-{
-	const char *eol;
-	ssize_t ret;
-	int fd, err = 0;
-
-	fd = open(IMA_POLICY, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	for (; !err && *rules; rules = eol + 1) {
-		eol = strchrnul(rules, '\n');
-		ret = write(fd, rules, eol - rules + 1);
-		if (ret < 0)
-			err = -errno;
-		else if (ret != eol - rules + 1)
-			err = -EMSGSIZE;
-		if (!*eol)
-			break;
-	}
-	if (close(fd) && !err)
-		err = -errno;
-	return err;
-}
-
 /* Adds the rules above once per boot. */
 static int policy_setup(void)
 {
-	struct dbuf cur = {};
-	int err;
-
-	err = read_file(IMA_POLICY, &cur);
-	if (!err && strstr(dbuf_str(&cur), "fowner=4201"))
-		goto out;
-	err = policy_write(policy);
-out:
-	dbuf_free(&cur);
-	return err;
+	return policy_setup_once(policy, "fowner=4201");
 }
 
 static int make_file(const char *const path, const void *const buf,
@@ -107,20 +71,6 @@ static int read_all(const char *const path)
 	return err;
 }
 
-static unsigned long pcr_entries(void)
-{
-	struct dbuf log = {};
-	unsigned long n = 0;
-	const char *p;
-
-	if (read_file(IMA_ASCII_LOG, &log))
-		return ~0UL;
-	for (p = dbuf_str(&log); p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p)
-		n += !strncmp(p, "11 ", 3);
-	dbuf_free(&log);
-	return n;
-}
-
 /* Answer of digest_query for the sha256 digest @digest. */
 static bool query_has(const __u8 *const digest, const char *const what)
 {
@@ -131,32 +81,6 @@ static bool query_has(const __u8 *const digest, const char *const what)
 		strstr(dbuf_str(&answer), what);
 	dbuf_free(&answer);
 	return found;
-}
-
-/* Runs an upload with real uid @ruid (euid 0 keeps CAP_SYS_ADMIN). */
-static int upload_as(const uid_t ruid, const enum ops op,
-		     const char *const label, const void *const buf,
-		     const size_t len)
-{
-	int status, err;
-	pid_t pid;
-
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	/* The child's exit status carries the positive errno. */
-	if (!pid) {
-		if (setresuid(ruid, 0, 0))
-			_exit(errno);
-		err = set_label(label);
-		if (!err)
-			err = diglim_upload(op, buf, len);
-		_exit(-err);
-	}
-	err = -ECHILD;
-	if (waitpid(pid, &status, 0) == pid && WIFEXITED(status))
-		err = -WEXITSTATUS(status);
-	return err;
 }
 
 FIXTURE(ima)
@@ -229,7 +153,8 @@ static void check_replay(struct __test_metadata *const _metadata,
 /*
  * (a) Reading the known files in two orders leaves PCR 11 and the log
  * alone; one unknown file adds exactly one entry; the log replays PCR 11.
- * (d) Once the list is deleted, its files are measured again.
+ * (d) Once the list is deleted, its files are measured again.  The list is
+ * added by path by real uid 4204, whose critical data goes to PCR 11.
  */
 TEST_F_TIMEOUT(ima, measure_order_independent, 120)
 {
@@ -249,8 +174,8 @@ TEST_F_TIMEOUT(ima, measure_order_independent, 120)
 		  digests);
 	path_of(list_path, self->dir, "ima_measure_list");
 	ASSERT_EQ(0, make_file(list_path, list.data, list.len, UID_MEASURE));
-	ASSERT_EQ(0, diglim_add_file(list_path));
-	/* DIGEST_LIST_CHECK measured the list: MEASURED (1). */
+	ASSERT_EQ(0, upload_path_as(UID_CRITICAL, DIGEST_LIST_ADD, list_path));
+	/* Its addition was recorded into PCR 11: MEASURED (1). */
 	ASSERT_TRUE(query_has(digests[0], "(actions: 1)"));
 
 	for (i = 0; i < 2 * NR_KNOWN; i++) {
@@ -262,19 +187,19 @@ TEST_F_TIMEOUT(ima, measure_order_independent, 120)
 	path_of(path, self->dir, "unknown");
 	ASSERT_EQ(0, make_file(path, data[NR_KNOWN], FILE_SIZE, UID_MEASURE));
 
-	n0 = pcr_entries();
+	n0 = log_count(PCR, NULL);
 	ASSERT_EQ(TSS2_RC_SUCCESS, pcr_read(self->esys, PCR, pcr0));
 	for (i = 0; i < NR_KNOWN; i++) {
 		snprintf(path, sizeof(path), "%s/a%d", self->dir, i);
 		ASSERT_EQ(0, read_all(path));
 	}
-	n1 = pcr_entries();
+	n1 = log_count(PCR, NULL);
 	ASSERT_EQ(TSS2_RC_SUCCESS, pcr_read(self->esys, PCR, pcr1));
 	for (i = NR_KNOWN - 1; i >= 0; i--) {
 		snprintf(path, sizeof(path), "%s/b%d", self->dir, i);
 		ASSERT_EQ(0, read_all(path));
 	}
-	n2 = pcr_entries();
+	n2 = log_count(PCR, NULL);
 	ASSERT_EQ(TSS2_RC_SUCCESS, pcr_read(self->esys, PCR, pcr2));
 	bin2hex(hex, pcr0, SHA256_SIZE);
 	TH_LOG("PCR 11 before: %s", hex);
@@ -289,34 +214,28 @@ TEST_F_TIMEOUT(ima, measure_order_independent, 120)
 
 	path_of(path, self->dir, "unknown");
 	ASSERT_EQ(0, read_all(path));
-	n3 = pcr_entries();
+	n3 = log_count(PCR, NULL);
 	check_replay(_metadata, self->esys, pcr3);
 	bin2hex(hex, pcr3, SHA256_SIZE);
 	TH_LOG("PCR 11 after the unknown file: %s", hex);
 	EXPECT_EQ(n2 + 1, n3);
 	EXPECT_NE(0, memcmp(pcr2, pcr3, SHA256_SIZE));
 
-	/* (d) The deleted list no longer spares a0 its measurement. */
-	ASSERT_EQ(0, diglim_del_file(list_path));
+	/*
+	 * (d) The deleted list no longer spares a0 its measurement.  The
+	 * deletion has a record of its own in PCR 11.
+	 */
+	ASSERT_EQ(0, upload_path_as(UID_CRITICAL, DIGEST_LIST_DEL, list_path));
+	EXPECT_EQ(n3 + 1, log_count(PCR, NULL));
+	n3 = log_count(PCR, NULL);
+	ASSERT_EQ(TSS2_RC_SUCCESS, pcr_read(self->esys, PCR, pcr3));
 	snprintf(path, sizeof(path), "%s/a0", self->dir);
 	ASSERT_EQ(0, read_all(path));
-	n4 = pcr_entries();
+	n4 = log_count(PCR, NULL);
 	check_replay(_metadata, self->esys, pcr4);
 	EXPECT_EQ(n3 + 1, n4);
 	EXPECT_NE(0, memcmp(pcr3, pcr4, SHA256_SIZE));
 	dbuf_free(&list);
-}
-
-static int set_ima_hash(const char *const path, const struct dbuf *const buf)
-{
-	__u8 xattr[2 + SHA256_SIZE] = { IMA_XATTR_DIGEST_NG,
-					HASH_ALGO_SHA256 };
-	int err;
-
-	err = hash_buf(HASH_ALGO_SHA256, buf->data, buf->len, xattr + 2);
-	if (!err && setxattr(path, "security.ima", xattr, sizeof(xattr), 0))
-		err = -errno;
-	return err;
 }
 
 /*
@@ -346,7 +265,7 @@ TEST_F(ima, appraise)
 
 	path_of(appr, self->dir, "ima_appraised_list");
 	ASSERT_EQ(0, write_file(appr, list_a.data, list_a.len));
-	ASSERT_EQ(0, set_ima_hash(appr, &list_a));
+	ASSERT_EQ(0, set_ima_hash(appr, list_a.data, list_a.len));
 	ASSERT_EQ(0, chown(appr, UID_LIST_APPRAISE, -1));
 	path_of(unappr, self->dir, "ima_unappraised_list");
 	ASSERT_EQ(0, make_file(unappr, list_b.data, list_b.len, UID_NONE));
@@ -375,54 +294,67 @@ TEST_F(ima, appraise)
 	dbuf_free(&list_b);
 }
 
-/* Whether the ascii log has an ima-buf record @event holding @buf. */
-static bool log_has_buf(const char *const event, const struct dbuf *const buf)
-{
-	struct dbuf log = {};
-	char *hex, *line, *save;
-	bool found = false;
-
-	hex = calloc(1, 2 * buf->len + 1);
-	if (!hex)
-		return false;
-	bin2hex(hex, buf->data, buf->len);
-	if (!read_file(IMA_ASCII_LOG, &log)) {
-		for (line = strtok_r((char *)log.data, "\n", &save); line && !found;
-		     line = strtok_r(NULL, "\n", &save))
-			found = strstr(line, " ima-buf ") &&
-				strstr(line, event) && strcasestr(line, hex);
-	}
-	dbuf_free(&log);
-	free(hex);
-	return found;
-}
-
 /*
- * (c) A list added as a measured raw buffer cannot be deleted without a
- * measurement (EPERM); the measured deletion works and is in the log with
- * the list bytes.  Doing it again with the same bytes and label, whose
- * records IMA already holds, works as well.
+ * (c) A list added as a raw buffer by the critical data uid has one
+ * add_buffer_<label>#<seq> record in PCR 11 holding the list digest (not
+ * the list).  Its deletion by root, whom no critical data rule measures,
+ * is refused (EPERM) without a record and without any change; the
+ * deletion by the critical data uid is recorded.  Doing it all again with
+ * the same bytes and label gives new records: IMA does not drop them as
+ * duplicates.
  */
-TEST_F(ima, critical_data)
+TEST(critical_data)
 {
+	struct diglim_records add = {}, del = {};
+	char hex[2 * MAX_DIGEST_SIZE + 1], label[32];
+	__u8 digest[MAX_DIGEST_SIZE];
+	struct diglim_state before = {};
 	struct dbuf list = {};
-	int round;
+	unsigned long round;
+	__u32 id;
 
+	if (access(DIGLIM_ADD_PATH, F_OK) || access(IMA_POLICY, W_OK))
+		SKIP(return, "no DIGLIM or IMA policy not writable");
+	ASSERT_EQ(0, policy_setup());
+	detect_list_algo(_metadata);
+	/* A label of its own: the log keeps the records of earlier runs. */
+	random_bytes(&id, sizeof(id));
+	snprintf(label, sizeof(label), "ima_cd_%08x", id);
 	put_random_block(&list, COMPACT_FILE, 0, HASH_ALGO_SHA256, 2);
-	for (round = 0; round < 2; round++) {
-		ASSERT_EQ(0, upload_as(UID_CRITICAL, DIGEST_LIST_ADD,
-				       "ima_cd_list", list.data, list.len));
-		EXPECT_EQ(-EPERM, upload_as(0, DIGEST_LIST_DEL, "ima_cd_list",
+	ASSERT_EQ(0, hash_buf(list_algo, list.data, list.len, digest));
+	bin2hex(hex, digest, hash_algos[list_algo].size);
+	for (round = 1; round <= 2; round++) {
+		ASSERT_EQ(0, upload_as(UID_CRITICAL, DIGEST_LIST_ADD, label,
+				       list.data, list.len));
+		ASSERT_EQ(0, diglim_records("add_buffer_", label, hex, &add));
+		EXPECT_EQ(round, add.nr);
+		EXPECT_EQ(0, add.wrong);
+		EXPECT_EQ(1ULL << PCR, add.pcrs);
+
+		ASSERT_EQ(0, state_get(&before));
+		EXPECT_EQ(-EPERM, upload_as(0, DIGEST_LIST_DEL, label,
 					    list.data, list.len));
-		ASSERT_EQ(0, upload_as(UID_CRITICAL, DIGEST_LIST_DEL,
-				       "ima_cd_list", list.data, list.len));
-		EXPECT_TRUE(log_has_buf("add_buffer_ima_cd_list", &list));
-		EXPECT_TRUE(log_has_buf("del_buffer_ima_cd_list", &list));
+		assert_state_same(_metadata, &before);
+		state_free(&before);
+		ASSERT_EQ(0, diglim_records("del_buffer_", label, hex, &del));
+		EXPECT_EQ(round - 1, del.nr);
+
+		ASSERT_EQ(0, upload_as(UID_CRITICAL, DIGEST_LIST_DEL, label,
+				       list.data, list.len));
+		ASSERT_EQ(0, diglim_records("del_buffer_", label, hex, &del));
+		EXPECT_EQ(round, del.nr);
+		EXPECT_EQ(0, del.wrong);
+		EXPECT_EQ(1ULL << PCR, del.pcrs);
 	}
+	dbuf_free(&add.events);
+	dbuf_free(&del.events);
 	dbuf_free(&list);
 }
 
-/* use_diglim=allow only on measure and appraise rules of file hooks. */
+/*
+ * use_diglim=allow only on measure and appraise rules naming a file hook
+ * with func=: a rule without func= would also reach kernel reads.
+ */
 TEST(policy_syntax)
 {
 	static const char *const bad[] = {
@@ -430,26 +362,54 @@ TEST(policy_syntax)
 		"audit func=FILE_CHECK fowner=4209 use_diglim=allow\n",
 		"measure func=FILE_CHECK fowner=4209 use_diglim=deny\n",
 		"measure func=FILE_CHECK fowner=4209 use_diglim=allow use_diglim=allow\n",
+		"measure fowner=4209 use_diglim=allow\n",
+		"appraise fowner=4209 use_diglim=allow\n",
+		"measure func=MODULE_CHECK fowner=4209 use_diglim=allow\n",
+		"appraise func=MODULE_CHECK fowner=4209 use_diglim=allow\n",
 		"measure func=DIGEST_LIST_CHECK fowner=4209 use_diglim=allow\n",
+		"appraise func=DIGEST_LIST_CHECK fowner=4209 use_diglim=allow\n",
 		"measure func=CRITICAL_DATA uid=4209 use_diglim=allow\n",
 		"measure func=KEY_CHECK euid=4209\n",
 	};
-	struct dbuf cur = {};
+	static const char *const good[] = {
+		"measure func=CREDS_CHECK fowner=4209 use_diglim=allow\n",
+		"appraise func=CREDS_CHECK fowner=4209 use_diglim=allow\n",
+		"measure func=MMAP_CHECK_REQPROT fowner=4209 use_diglim=allow\n",
+		"appraise func=MMAP_CHECK_REQPROT fowner=4209 use_diglim=allow\n",
+	};
+	static const char *const good_func[] = {
+		"func=CREDS_CHECK", "func=MMAP_CHECK_REQPROT",
+	};
+	struct diglim_state before = {};
 	unsigned int i;
 
-	if (access(IMA_POLICY, W_OK))
-		SKIP(return, "IMA policy not writable");
+	if (!diglim_available() || access(IMA_POLICY, W_OK))
+		SKIP(return, "no DIGLIM or IMA policy not writable");
 	ASSERT_EQ(0, policy_setup());
+	ASSERT_EQ(0, state_get(&before));
 	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		EXPECT_EQ(-EINVAL, policy_write(bad[i]))
 		{
-			TH_LOG("rule %u accepted", i);
+			TH_LOG("bad rule %u accepted", i);
 		}
-	ASSERT_EQ(0, read_file(IMA_POLICY, &cur));
-	EXPECT_NE(NULL, strstr(dbuf_str(&cur), "use_diglim=allow"));
-	EXPECT_NE(NULL, strstr(dbuf_str(&cur), "func=DIGEST_LIST_CHECK"));
-	EXPECT_NE(NULL, strstr(dbuf_str(&cur), "euid=4206"));
-	dbuf_free(&cur);
+	assert_state_same(_metadata, &before);
+	state_free(&before);
+	for (i = 0; i < ARRAY_SIZE(good); i++)
+		EXPECT_EQ(0, policy_write(good[i]))
+		{
+			TH_LOG("good rule %u refused", i);
+		}
+	for (i = 0; i < ARRAY_SIZE(good_func); i++)
+		EXPECT_TRUE(policy_has(good_func[i], "fowner=4209",
+				       "use_diglim=allow"))
+		{
+			TH_LOG("good rule %u not read back", i);
+		}
+	EXPECT_TRUE(policy_has("func=FILE_CHECK", "fowner=4202",
+			       "use_diglim=allow"));
+	EXPECT_TRUE(policy_has("func=DIGEST_LIST_CHECK", "fowner=4201",
+			       "pcr=11"));
+	EXPECT_TRUE(policy_has("func=CRITICAL_DATA", "euid=4206", "pcr=11"));
 }
 
 TEST_HARNESS_MAIN

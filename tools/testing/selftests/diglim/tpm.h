@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * DIGLIM - Selftest helpers for the TPM and IMA's measurement list
+ * DIGLIM - Selftest helpers for the TPM and IMA
  *
- * PCRs read through tpm2-tss, and the replay of IMA's binary measurement
- * list, shared by tpm_test and ima_test.  Include after common.h.
+ * PCRs read through tpm2-tss, the replay of IMA's binary measurement list,
+ * IMA policy writes, uploads as a chosen user and the DIGLIM records of the
+ * ascii measurement list, shared by tpm_test, ima_test and trust_test.
+ * Include after common.h.
  */
 
 #ifndef _DIGLIM_SELFTEST_TPM_H
 #define _DIGLIM_SELFTEST_TPM_H
 
+#include <sys/xattr.h>
 #include <tss2/tss2_esys.h>
 
 #define TPM_DIR "/sys/class/tpm/tpm0"
@@ -19,6 +22,12 @@
 /* The "ima" template hashes its name field padded to this size. */
 #define IMA_EVENT_NAME_LEN_MAX 255
 #define MAX_TEMPLATE_NAME 255
+#define IMA_POLICY SECURITYFS_DIR "/ima/policy"
+#define IMA_ASCII_LOG SECURITYFS_DIR "/ima/ascii_runtime_measurements"
+/* security.ima: IMA_XATTR_DIGEST_NG, algorithm, digest. */
+#define IMA_XATTR_DIGEST_NG 0x04
+/* PCRs a policy rule may name. */
+#define IMA_MAX_PCR 64
 
 /* Reads PCR @pcr of the sha256 bank with TPM2_PCR_Read. */
 static TSS2_RC pcr_read(struct ESYS_CONTEXT *const esys,
@@ -258,6 +267,242 @@ static void replay_log(struct __test_metadata *const _metadata,
 	}
 	if (log256->len)
 		ASSERT_EQ(log256->len, off256);
+}
+
+/* IMA policy. */
+
+/* IMA parses one rule per write(2): writes @rules line by line. */
+static int __maybe_unused policy_write(const char *rules)
+{
+	const char *eol;
+	ssize_t ret;
+	int fd, err = 0;
+
+	fd = open(IMA_POLICY, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (; !err && *rules; rules = eol + 1) {
+		eol = strchrnul(rules, '\n');
+		ret = write(fd, rules, eol - rules + 1);
+		if (ret < 0)
+			err = -errno;
+		else if (ret != eol - rules + 1)
+			err = -EMSGSIZE;
+		if (!*eol)
+			break;
+	}
+	if (close(fd) && !err)
+		err = -errno;
+	return err;
+}
+
+/*
+ * Adds @rules unless the policy already holds @marker.  The policy is
+ * append-only and shared by the tests of one boot: each test program adds
+ * its rules once, scoped to owners and users no other program uses.
+ */
+static int __maybe_unused policy_setup_once(const char *const rules,
+					    const char *const marker)
+{
+	struct dbuf cur = {};
+	int err;
+
+	err = read_file(IMA_POLICY, &cur);
+	if (!err && !strstr(dbuf_str(&cur), marker))
+		err = policy_write(rules);
+	dbuf_free(&cur);
+	return err;
+}
+
+/* Whether a rule of the policy read back has all of @a, @b and @c. */
+static bool __maybe_unused policy_has(const char *const a,
+				      const char *const b,
+				      const char *const c)
+{
+	struct dbuf cur = {};
+	char *line, *save;
+	bool found = false;
+
+	if (read_file(IMA_POLICY, &cur))
+		return false;
+	for (line = strtok_r((char *)cur.data, "\n", &save); line && !found;
+	     line = strtok_r(NULL, "\n", &save))
+		found = strstr(line, a) && strstr(line, b) && strstr(line, c);
+	dbuf_free(&cur);
+	return found;
+}
+
+/*
+ * Uploads as real uid @ruid, with euid and saved uid 0 so that
+ * CAP_SYS_ADMIN stays: critical data rules with uid= match the real uid of
+ * the uploader.  @label goes to digest_list_label first, unless NULL (an
+ * upload by path is labelled with the file name).
+ */
+static int __maybe_unused upload_as(const uid_t ruid, const enum ops op,
+				    const char *const label,
+				    const void *const buf, const size_t len)
+{
+	int status, err;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	/* The child's exit status carries the positive errno. */
+	if (!pid) {
+		if (setresuid(ruid, 0, 0))
+			_exit(errno);
+		err = label ? set_label(label) : 0;
+		if (!err)
+			err = diglim_upload(op, buf, len);
+		_exit(-err);
+	}
+	err = -ECHILD;
+	if (waitpid(pid, &status, 0) == pid && WIFEXITED(status))
+		err = -WEXITSTATUS(status);
+	return err;
+}
+
+/* Uploads the list file at the absolute @path as real uid @ruid. */
+static int __maybe_unused upload_path_as(const uid_t ruid, const enum ops op,
+					 const char *const path)
+{
+	return upload_as(ruid, op, NULL, path, strlen(path));
+}
+
+/* Gives @path a security.ima with the sha256 digest of @buf (hash only). */
+static int __maybe_unused set_ima_hash(const char *const path,
+				       const void *const buf, const size_t len)
+{
+	__u8 xattr[2 + SHA256_SIZE] = { IMA_XATTR_DIGEST_NG,
+					HASH_ALGO_SHA256 };
+	int err;
+
+	err = hash_buf(HASH_ALGO_SHA256, buf, len, xattr + 2);
+	if (!err && setxattr(path, "security.ima", xattr, sizeof(xattr), 0))
+		err = -errno;
+	return err;
+}
+
+/* The ascii measurement list. */
+
+/* Number of records of PCR @pcr whose line holds @what (all if NULL). */
+static unsigned long __maybe_unused log_count(const unsigned int pcr,
+					      const char *const what)
+{
+	struct dbuf log = {};
+	char *line, *save, *end;
+	unsigned long n = 0;
+
+	if (read_file(IMA_ASCII_LOG, &log))
+		return ~0UL;
+	for (line = strtok_r((char *)log.data, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (strtoul(line, &end, 10) == pcr && *end == ' ' &&
+		    (!what || strstr(line, what)))
+			n++;
+	dbuf_free(&log);
+	return n;
+}
+
+/* The fields of a line of the ascii log, split in place. */
+struct log_line {
+	unsigned int pcr;
+	const char *template;
+	/* ima-ng, ima-buf: the digest field, then the event name. */
+	const char *digest;
+	const char *event;
+	/* ima-buf: the buffer in hex. */
+	const char *buf;
+};
+
+static bool __maybe_unused log_split(char *const line, struct log_line *l)
+{
+	char *save, *tok[6];
+	int i;
+
+	tok[0] = strtok_r(line, " ", &save);
+	for (i = 1; i < 6 && tok[i - 1]; i++)
+		tok[i] = strtok_r(NULL, " ", &save);
+	if (!tok[0] || !tok[4])
+		return false;
+	l->pcr = strtoul(tok[0], NULL, 10);
+	l->template = tok[2];
+	l->digest = tok[3];
+	l->event = tok[4];
+	l->buf = i == 6 ? tok[5] : NULL;
+	return true;
+}
+
+/*
+ * Matches the event name of a DIGLIM record, "<@prefix><@label>#<seq>",
+ * against @prefix and @label (any label if NULL).  Labels may hold '#': the
+ * sequence number is what follows the last one.
+ */
+static bool __maybe_unused diglim_event_is(const char *const event,
+					   const char *const prefix,
+					   const char *const label)
+{
+	const size_t plen = strlen(prefix);
+	const char *const hash = strrchr(event, '#');
+	const char *p;
+
+	if (strncmp(event, prefix, plen) || !hash || hash == event + plen ||
+	    !hash[1])
+		return false;
+	for (p = hash + 1; *p; p++)
+		if (*p < '0' || *p > '9')
+			return false;
+	return !label || ((size_t)(hash - event - plen) == strlen(label) &&
+			  !strncmp(event + plen, label, strlen(label)));
+}
+
+/* The DIGLIM records of one kind and label found by diglim_records(). */
+struct diglim_records {
+	unsigned long nr;
+	/* Records whose buffer is not the expected list digest. */
+	unsigned long wrong;
+	/* Bit mask of the PCRs they extend. */
+	__u64 pcrs;
+	/* Their event names, one a line, in log order. */
+	struct dbuf events;
+};
+
+/*
+ * Collects the ima-buf records "<@prefix><@label>#<seq>" of the ascii log;
+ * their buffer must be @hex, the list digest in hex.
+ */
+static int __maybe_unused diglim_records(const char *const prefix,
+					 const char *const label,
+					 const char *const hex,
+					 struct diglim_records *const r)
+{
+	struct dbuf log = {};
+	char *line, *save;
+	struct log_line l;
+	int err;
+
+	r->nr = 0;
+	r->wrong = 0;
+	r->pcrs = 0;
+	dbuf_reset(&r->events);
+	err = read_file(IMA_ASCII_LOG, &log);
+	if (err)
+		goto out;
+	for (line = strtok_r((char *)log.data, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (!log_split(line, &l) || strcmp(l.template, "ima-buf") ||
+		    !diglim_event_is(l.event, prefix, label))
+			continue;
+		r->nr++;
+		r->wrong += !l.buf || strcmp(l.buf, hex);
+		if (l.pcr < IMA_MAX_PCR)
+			r->pcrs |= 1ULL << l.pcr;
+		dbuf_printf(&r->events, "%s\n", l.event);
+	}
+out:
+	dbuf_free(&log);
+	return err;
 }
 
 #endif /* _DIGLIM_SELFTEST_TPM_H */
