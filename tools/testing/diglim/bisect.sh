@@ -28,7 +28,8 @@ W=$B/linux
 T=$REPO/tools/testing/diglim
 
 die() { echo "bisect: error: $*" >&2; exit 2; }
-say() { echo "bisect: $*"; }
+# What bisect says is also kept in $B/logs/summary.log.
+say() { echo "bisect: $*" | tee -a "$B/logs/summary.log"; }
 mmss() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
 
 git -C "$SRC" rev-parse -q --verify pristine >/dev/null ||
@@ -36,6 +37,7 @@ git -C "$SRC" rev-parse -q --verify pristine >/dev/null ||
 mkdir -p "$B/logs"
 exec 9>"$B/.bisect.lock"
 flock -n 9 || die "another bisect runs in $B"
+: >"$B/logs/summary.log"
 
 start=$SECONDS
 
@@ -74,9 +76,9 @@ for c in "${commits[@]}"; do
 	t0=$SECONDS
 	if REPO=$REPO BUILD=$B FLAVOUR=debug KCONFIG_UNDEFINED_OK=$lax \
 		"$T/kbuild.sh" tree-build >"$log" 2>&1; then
-		printf 'bisect: %2d/%d  ok      %8s  %s\n' "$i" "$n" "$(mmss $((SECONDS - t0)))" "$subject"
+		say "$(printf '%2d/%d  ok      %8s  %s' "$i" "$n" "$(mmss $((SECONDS - t0)))" "$subject")"
 	else
-		printf 'bisect: %2d/%d  FAILED  %8s  %s\n' "$i" "$n" "$(mmss $((SECONDS - t0)))" "$subject"
+		say "$(printf '%2d/%d  FAILED  %8s  %s' "$i" "$n" "$(mmss $((SECONDS - t0)))" "$subject")"
 		echo "--- last lines of $log:" >&2
 		tail -n 30 "$log" >&2
 		say "first patch that does not build: $i/$n \"$subject\" (log: $log)"
