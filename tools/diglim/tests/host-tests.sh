@@ -951,7 +951,7 @@ if command -v dpkg-deb >/dev/null; then
 	}
 	t "apt hook: lists are signed when a key is configured" signed_hook
 
-	# apt itself on a test root (-o Dir=), with the hooks configured.
+	# apt itself on a test root (Dir, dpkg --root), with the hooks configured.
 	real_apt() {
 		local r=$T/aptroot h
 		mkdir -p "$r/var/lib/dpkg/info" "$r/var/lib/dpkg/updates" \
@@ -962,8 +962,11 @@ if command -v dpkg-deb >/dev/null; then
 		: >"$T/afs2/digest_list_del" &&
 		cp "$T/alists/x_Packages" "$r/var/lib/apt/lists/" || return 1
 		h="$HERE/../diglim-apt --bindir $BIN --config /dev/null --root $r --diglim-dir $T/afs2"
+		# Only the test root's configuration: none of the host's hooks.
+		printf 'Dir "%s/";\nDir::Etc::main "%s/etc/apt/apt.conf";\nDir::Etc::Parts "%s/etc/apt/apt.conf.d";\n' \
+			"$r" "$r" "$r" >"$r/apt-test.conf"
 		apt_get() {
-			timeout 120 apt-get -q -y -o Dir="$r" \
+			APT_CONFIG=$r/apt-test.conf timeout 120 apt-get -q -y \
 				-o Dir::State::status="$r/var/lib/dpkg/status" \
 				-o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts=/dev/null \
 				-o Dir::Bin::dpkg=/usr/bin/dpkg -o DPkg::Options::=--root="$r" \
@@ -985,7 +988,7 @@ if command -v dpkg-deb >/dev/null; then
 		[ -z "$(ls "$r/etc/digest_lists")" ]
 	}
 	if command -v apt-get >/dev/null; then
-		t "apt hook: apt-get -o Dir= install, upgrade, remove run the hooks" real_apt
+		t "apt hook: apt-get on a test root (its own config, dpkg --root): install, upgrade, remove" real_apt
 	else
 		skip "apt hook: apt-get" "no apt-get"
 	fi
