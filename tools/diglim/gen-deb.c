@@ -356,7 +356,10 @@ static int read_status(struct dpkg_db *db)
 		} else if (line[0] == ' ' || line[0] == '\t') {
 			if (!strcmp(field, "Conffiles"))
 				status_conffile(&cur, line);
-		} else if ((c = strchr(line, ':'))) {
+		} else {
+			c = strchr(line, ':');
+			if (!c)
+				continue;
 			*c++ = '\0';
 			while (*c == ' ' || *c == '\t')
 				c++;
@@ -598,7 +601,7 @@ static int read_md5sums(const struct dpkg_db *db, const struct dpkg_pkg *p,
 	return err;
 }
 
-static const char *left_out_why[] = {
+static const char *const left_out_why[] = {
 	"content differs from dpkg's MD5 sum (modified)",
 	"no MD5 sum in the package's md5sums",
 	"missing",
