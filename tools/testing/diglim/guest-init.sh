@@ -23,6 +23,14 @@ mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
 mkdir -p /run/diglim
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=none diglimout /run/diglim
+# vm.sh --persist: a writable share that outlives this boot (keys, sealed
+# secrets, the evidence of earlier boots).
+if [ -f /run/diglim/persist ]; then
+	mkdir -p /run/diglim-persist
+	mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=none \
+		diglimpersist /run/diglim-persist &&
+		export DIGLIM_PERSIST=/run/diglim-persist
+fi
 
 # Writable places the tests and tools expect: /tmp, /root and /var/tmp
 # become tmpfs. The repository and the build directory may live below one

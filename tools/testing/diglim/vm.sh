@@ -8,7 +8,10 @@
 # selftests) run unchanged in the guest; /tmp and /run are tmpfs. A second,
 # writable 9p share carries the payload in and the results out. swtpm keeps
 # its state in a private temporary directory that is removed on exit, even
-# on failure or Ctrl-C, so several runs can coexist.
+# on failure or Ctrl-C, so several runs can coexist; --tpm-state keeps it
+# in a directory of the caller instead, so that the next run with the same
+# directory is a reboot of the same machine (same seeds, same persistent
+# keys and NV indexes, PCRs reset by the startup), not a new TPM.
 #
 # Usage: vm.sh [options] [-- command...]
 #   --kernel FILE     bzImage to boot (required)
@@ -20,6 +23,10 @@
 #   --quiet           console to the log only (default: log and terminal)
 #   --kunit           let built-in KUnit suites run at boot
 #   --mem MB          guest memory (default 2048)
+#   --tpm-state DIR   keep the swtpm state in DIR (created if missing)
+#                     across runs instead of a new TPM for each
+#   --persist DIR     share DIR (created if missing) writable with the
+#                     guest at /run/diglim-persist ($DIGLIM_PERSIST there)
 # QEMU_CPU sets the CPU model under TCG (default "max"); under KVM it is
 # always "host".
 # Without a command, an interactive root shell is started on the console.
@@ -29,6 +36,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 KERNEL= APPEND= POLICY= TIMEOUT=600 OUT= LOG= QUIET=0 KUNIT=0 MEM=2048
+TPMSTATE= PERSIST=
 BUILD=${BUILD:-$HERE/../../../build}
 
 while [ $# -gt 0 ]; do
@@ -42,6 +50,8 @@ while [ $# -gt 0 ]; do
 	--quiet) QUIET=1; shift ;;
 	--kunit) KUNIT=1; shift ;;
 	--mem) MEM=$2; shift 2 ;;
+	--tpm-state) TPMSTATE=$2; shift 2 ;;
+	--persist) PERSIST=$2; shift 2 ;;
 	--) shift; break ;;
 	*) echo "vm: unknown option $1" >&2; exit 2 ;;
 	esac
@@ -69,6 +79,16 @@ trap cleanup EXIT
 trap 'echo "vm: interrupted" >&2; exit 130' INT TERM
 
 mkdir -p "$T/tpm" "$T/out" "$BUILD/logs"
+if [ -n "$TPMSTATE" ]; then
+	mkdir -p "$TPMSTATE"
+	TPMSTATE=$(cd "$TPMSTATE" && pwd)
+else
+	TPMSTATE=$T/tpm
+fi
+if [ -n "$PERSIST" ]; then
+	mkdir -p "$PERSIST"
+	PERSIST=$(cd "$PERSIST" && pwd)
+fi
 LOG=${LOG:-$BUILD/logs/vm-$(date +%Y%m%d-%H%M%S)-$$.log}
 ln -sfn "$LOG" "$BUILD/logs/latest.log"
 
@@ -86,7 +106,9 @@ echo "$(id -u) $(id -g)" >"$T/out/owner"
 # tmpfs (/tmp, /root, /var/tmp): the repository and the build directory.
 printf '%s\n' "$(cd "$HERE/../../.." && pwd)" "$(cd "$BUILD" && pwd)" >"$T/out/keep"
 
-swtpm socket --tpm2 --tpmstate dir="$T/tpm" \
+# The control socket stays in $T: a kept state directory may be on any
+# file system, and two runs must not share a socket.
+swtpm socket --tpm2 --tpmstate dir="$TPMSTATE" \
 	--ctrl type=unixio,path="$T/swtpm.sock" \
 	--log file="$T/swtpm.log",level=1 --flags not-need-init,startup-clear &
 SWTPM_PID=$!
@@ -139,6 +161,13 @@ qemu=(qemu-system-x86_64 -accel $accel -cpu $cpu -smp 2 -m "$MEM"
 	-device virtio-9p-pci,fsdev=root,mount_tag=hostroot
 	-fsdev local,id=out,path="$T/out",security_model=none,multidevs=remap
 	-device virtio-9p-pci,fsdev=out,mount_tag=diglimout)
+# The third share exists only when asked for; guest-init.sh mounts it when
+# the result share says so.
+if [ -n "$PERSIST" ]; then
+	qemu+=(-fsdev local,id=persist,path="$PERSIST",security_model=none,multidevs=remap
+		-device virtio-9p-pci,fsdev=persist,mount_tag=diglimpersist)
+	echo persist >"$T/out/persist"
+fi
 
 echo "vm: booting $(basename "$KERNEL") ($accel, ${MEM}M, cpu $cpu), console log $LOG" >&2
 start=$(date +%s)
