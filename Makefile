@@ -38,7 +38,10 @@ export REPO BUILD KSRC KTAR FLAVOUR JOBS KVM
 help:
 	@echo 'DIGLIM: the Digest Lists Integrity Module, built and tested under QEMU'
 	@echo
-	@echo '  make demo         the demonstration: order-independent PCR 11, appraisal by list'
+	@echo '  make demo         the demonstration on this system: the lists of every installed'
+	@echo '                    package, three reboots, a secret sealed to PCR 11, the verifier'
+	@echo '  make demo-quick   the short one: ten programs, PCR 11 across orders, appraisal'
+	@echo '  make system-lists one signed digest list per installed package (made by make demo)'
 	@echo '  make run          boot the DIGLIM kernel with a TPM 2.0 (swtpm): root shell'
 	@echo "  make run CMD='…'  run a command in the guest and power off (its exit status)"
 	@echo '  make check        the whole test suite (KUnit + kselftests in the VM)'
@@ -78,6 +81,8 @@ NEED_selftests := kernel
 NEED_tools     := tools
 NEED_run       := kernel tools vm
 NEED_demo      := kernel tools vm
+NEED_demo-quick := kernel tools vm
+NEED_system-lists := kernel tools
 NEED_check     := kernel tools vm test
 NEED_bench     := kernel tools vm bench
 NEED_stress    := kernel vm
@@ -111,12 +116,28 @@ run: $(BUILD)/.deps-ok need kernel tools
 		$(if $(APPEND),--append "$(APPEND)") \
 		$(if $(CMD),-- '$(subst ','\'',$(CMD))')
 
-# The demonstration: a list of the guest's programs, a use_diglim policy,
-# PCR 11 unchanged across run orders, an unknown program measured and denied.
-.PHONY: demo
+# The demonstration (system-demo.sh): the signed lists of every installed
+# package loaded at each boot under a use_diglim policy, three boots with
+# one TPM, a secret sealed to PCR 11 with clevis, the verifier's verdicts.
+# DEMO=quick (or make demo-quick): the first one, ten programs in one
+# boot: PCR 11 unchanged across run orders, an unknown program measured
+# and denied.
+DEMO ?=
+.PHONY: demo demo-quick system-lists
+ifeq ($(DEMO),quick)
+demo: demo-quick
+else
 demo: $(BUILD)/.deps-ok need kernel tools
+	@$(T)/system-demo.sh --kernel $(BZIMAGE)
+endif
+
+demo-quick: $(BUILD)/.deps-ok need kernel tools
 	@$(T)/vm.sh --kernel $(BZIMAGE) --timeout $(TIMEOUT) --append quiet \
 		-- "DIGLIM_BUILD=$(BUILD) sh $(T)/demo.sh"
+
+# Made again only when the dpkg database, the tools or the key changed.
+system-lists: $(BUILD)/.deps-ok need kernel tools
+	@$(T)/system-lists.sh
 
 check: $(BUILD)/.deps-ok need selftests tools
 	@$(T)/check.sh --kernel $(BZIMAGE) --kselftests $(KSELFTEST) \

@@ -46,6 +46,11 @@ host_step tools bash "$REPO/tools/diglim/tests/host-tests.sh" "$BUILD/tools/digl
 # The parser under libFuzzer, a short run; make fuzz runs it longer.
 host_step fuzz "$REPO/tools/testing/diglim/fuzz/fuzz.sh" \
 	--seconds "${CHECK_FUZZ_SECONDS:-24}"
+# The real system across two reboots of its own VM (system-demo.sh
+# --short: the lists of every installed package, a secret sealed to PCR
+# 11 and unsealed, the verifier's verdicts): its policy appraises every
+# program, so it cannot share the boot of the tests' own programs.
+host_step system "$HERE/system-demo.sh" --short --tap --kernel "$KERNEL"
 
 # progress: follow the console log and show which guest step runs: one
 # updating line on a terminal, one line per step otherwise.
