@@ -346,6 +346,16 @@ static int __maybe_unused read_file(const char *const path,
 	return err;
 }
 
+/* Reads @path whole and throws the bytes away: what an open and read does. */
+static int __maybe_unused read_all(const char *const path)
+{
+	struct dbuf b = {};
+	const int err = read_file(path, &b);
+
+	dbuf_free(&b);
+	return err;
+}
+
 static int __maybe_unused write_file(const char *const path,
 				     const void *const buf, const size_t len)
 {

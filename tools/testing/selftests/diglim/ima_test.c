@@ -62,15 +62,6 @@ static int make_file(const char *const path, const void *const buf,
 	return err;
 }
 
-static int read_all(const char *const path)
-{
-	struct dbuf b = {};
-	int err = read_file(path, &b);
-
-	dbuf_free(&b);
-	return err;
-}
-
 /* Answer of digest_query for the sha256 digest @digest. */
 static bool query_has(const __u8 *const digest, const char *const what)
 {

@@ -259,15 +259,6 @@ static int make_list_file(const char *const path,
 	return err;
 }
 
-static int read_all(const char *const path)
-{
-	struct dbuf b = {};
-	int err = read_file(path, &b);
-
-	dbuf_free(&b);
-	return err;
-}
-
 /* The digest that identifies @list (IMA's algorithm), in hex. */
 static int list_hex(const struct dbuf *const list, char *const hex)
 {
