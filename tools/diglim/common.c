@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * DIGLIM user-space tools - shared helpers: hash algorithms, compact lists,
- * file I/O.
+ * appended signatures, file I/O.
  */
 
 #include <endian.h>
@@ -16,8 +16,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/cms.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/x509.h>
 
 #include "common.h"
 
@@ -377,6 +379,58 @@ size_t modsig_strip(const unsigned char *data, size_t len)
 		return (size_t)-1;
 
 	return len - sig_len;
+}
+
+/*
+ * Checks the appended signature of @data (@len bytes): its trailer with the
+ * rules of the kernel's mod_check_sig(), in its order, then the detached
+ * PKCS#7 signature with @cert. Returns NULL if the signature is good, else
+ * a constant string that says why not. Sets @signed_len to the length of
+ * the data before the signature once the trailer is found. The libcrypto
+ * error queue is left to the caller, to print or to clear.
+ */
+const char *modsig_check(const unsigned char *data, size_t len, X509 *cert,
+			 size_t *signed_len)
+{
+	const unsigned int flags = CMS_BINARY | CMS_DETACHED | CMS_NOINTERN |
+				   CMS_NO_SIGNER_CERT_VERIFY;
+	STACK_OF(X509) *certs = NULL;
+	struct module_signature ms;
+	CMS_ContentInfo *cms;
+	const unsigned char *p;
+	const char *why = NULL;
+	BIO *content = NULL;
+	size_t slen;
+
+	slen = modsig_strip(data, len);
+	if (slen == len)
+		return "not signed (no \"~Module signature appended~\" trailer)";
+	if (slen == (size_t)-1)
+		return "malformed signature trailer (longer than the file)";
+	*signed_len = slen;
+	memcpy(&ms, data + len - MODSIG_TRAILER_SIZE, sizeof(ms));
+	if (!slen)
+		return "the signature covers no data (the kernel refuses a signature as long as the file)";
+	if (ms.id_type != PKEY_ID_PKCS7)
+		return "the signature trailer is not of the PKCS#7 type";
+	if (ms.algo || ms.hash || ms.signer_len || ms.key_id_len ||
+	    ms.pad[0] || ms.pad[1] || ms.pad[2])
+		return "the signature descriptor has non-zero fields or padding (the kernel refuses it)";
+
+	p = data + slen;
+	cms = d2i_CMS_ContentInfo(NULL, &p, be32toh(ms.sig_len));
+	if (!cms)
+		return "the signature is not a valid PKCS#7 message";
+	certs = sk_X509_new_null();
+	content = BIO_new_mem_buf(data, slen);
+	if (!certs || !content || !sk_X509_push(certs, cert))
+		why = "out of memory";
+	else if (CMS_verify(cms, certs, NULL, content, NULL, flags) != 1)
+		why = "BAD signature: not made by the key of the certificate over these bytes";
+	sk_X509_free(certs);
+	BIO_free(content);
+	CMS_ContentInfo_free(cms);
+	return why;
 }
 
 /* Reads a whole regular file (at most MAX_LIST_SIZE + 1 MiB) into @out. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * DIGLIM user-space tools - shared helpers: hash algorithms, compact lists,
- * file I/O.
+ * appended signatures, file I/O.
  */
 
 #ifndef _DIGLIM_TOOLS_COMMON_H
@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/diglim.h>
+#include <openssl/types.h>
 
 #define __maybe_unused		__attribute__((unused))
 #define __printf(a, b)		__attribute__((format(printf, a, b)))
@@ -131,6 +132,8 @@ void block_emit(const struct block *blk, struct buf *out);
 int list_check(const unsigned char *data, size_t len, char *why,
 	       size_t whylen);
 size_t modsig_strip(const unsigned char *data, size_t len);
+const char *modsig_check(const unsigned char *data, size_t len, X509 *cert,
+			 size_t *signed_len);
 
 int read_file(const char *path, struct buf *out);
 int hash_fd(int fd, const struct algo *algo, unsigned char *digest);

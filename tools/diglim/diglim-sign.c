@@ -239,106 +239,33 @@ static int cmd_sign(const struct sign_opts *o, const char *path)
 	return err ? 1 : 0;
 }
 
-/*
- * Finds the signature of @in. Returns the length of the signed data and
- * sets @sig/@sig_len, or returns (size_t)-1 after printing why.
- */
-static size_t find_signature(const char *path, const struct buf *in,
-			     const unsigned char **sig, size_t *sig_len)
-{
-	size_t len = modsig_strip(in->data, in->len);
-	struct module_signature ms;
-
-	if (len == in->len) {
-		err_msg("%s: not signed (no \"~Module signature appended~\" trailer)",
-			path);
-		return (size_t)-1;
-	}
-	if (len == (size_t)-1) {
-		err_msg("%s: malformed signature trailer (longer than the file)",
-			path);
-		return (size_t)-1;
-	}
-	memcpy(&ms, in->data + in->len - MODSIG_TRAILER_SIZE, sizeof(ms));
-	/* The checks of the kernel's mod_check_sig(), in its order. */
-	if (!len) {
-		err_msg("%s: the signature covers no data (the kernel refuses a signature as long as the file)",
-			path);
-		return (size_t)-1;
-	}
-	if (ms.id_type != PKEY_ID_PKCS7) {
-		err_msg("%s: signature trailer is not of the PKCS#7 type (id_type %u)",
-			path, ms.id_type);
-		return (size_t)-1;
-	}
-	if (ms.algo || ms.hash || ms.signer_len || ms.key_id_len ||
-	    ms.pad[0] || ms.pad[1] || ms.pad[2]) {
-		err_msg("%s: signature descriptor has non-zero fields or padding (the kernel refuses it)",
-			path);
-		return (size_t)-1;
-	}
-	*sig = in->data + len;
-	*sig_len = be32toh(ms.sig_len);
-	return len;
-}
-
-static int verify_cms(const char *path, const char *cert_path,
-		      const unsigned char *sig, size_t sig_len,
-		      const unsigned char *data, size_t len, X509 *cert)
-{
-	char what[1024];
-	const unsigned int flags = CMS_BINARY | CMS_DETACHED | CMS_NOINTERN |
-				   CMS_NO_SIGNER_CERT_VERIFY;
-	STACK_OF(X509) *certs = sk_X509_new_null();
-	CMS_ContentInfo *cms;
-	BIO *content;
-	int ok = 0;
-
-	cms = d2i_CMS_ContentInfo(NULL, &sig, sig_len);
-	content = BIO_new_mem_buf(data, len);
-	if (!cms) {
-		snprintf(what, sizeof(what),
-			 "%s: the signature is not a valid PKCS#7 message", path);
-		ssl_err(what);
-	} else if (certs && content && sk_X509_push(certs, cert)) {
-		ok = CMS_verify(cms, certs, NULL, content, NULL, flags) == 1;
-		if (!ok) {
-			snprintf(what, sizeof(what),
-				 "%s: BAD signature: not made by the key of %s over these bytes",
-				 path, cert_path);
-			ssl_err(what);
-		}
-	}
-	sk_X509_free(certs);
-	BIO_free(content);
-	CMS_ContentInfo_free(cms);
-	return ok ? 0 : -EBADMSG;
-}
-
 static int cmd_verify(const struct sign_opts *o, const char *path)
 {
-	const unsigned char *sig;
 	struct buf in = { 0 };
-	X509 *cert = NULL;
-	size_t len, sig_len;
+	const char *why;
+	X509 *cert;
+	size_t len = 0;
 	int err;
 
 	err = read_file(path, &in);
 	if (err)
 		return 1;
-	len = find_signature(path, &in, &sig, &sig_len);
-	if (len == (size_t)-1)
-		err = -EINVAL;
-	if (!err) {
-		cert = load_cert(o->cert);
-		err = cert ? 0 : -EINVAL;
+	cert = load_cert(o->cert);
+	if (!cert) {
+		buf_free(&in);
+		return 1;
 	}
-	if (!err)
-		err = verify_cms(path, o->cert, sig, sig_len, in.data, len,
-				 cert);
-	if (!err)
+	why = modsig_check(in.data, in.len, cert, &len);
+	if (why) {
+		char what[1024];
+
+		snprintf(what, sizeof(what), "%s: %s", path, why);
+		ssl_err(what);
+		err = -EBADMSG;
+	} else {
 		printf("%s: signature OK (%zu bytes signed, %zu-byte signature)\n",
-		       path, len, sig_len);
+		       path, len, in.len - len - MODSIG_TRAILER_SIZE);
+	}
 	X509_free(cert);
 	buf_free(&in);
 	return err ? 1 : 0;

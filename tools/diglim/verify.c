@@ -29,7 +29,6 @@
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
-#include <openssl/cms.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/ec.h>
@@ -734,44 +733,6 @@ static X509 *load_cert(const char *path)
 	return cert;
 }
 
-/*
- * Checks the appended PKCS#7 signature of @data (@len bytes, of which
- * @signed_len are the list) with @cert, as diglim-sign verify does.
- */
-static const char *check_modsig(const unsigned char *data, size_t len,
-				size_t signed_len, X509 *cert)
-{
-	const unsigned int flags = CMS_BINARY | CMS_DETACHED | CMS_NOINTERN |
-				   CMS_NO_SIGNER_CERT_VERIFY;
-	STACK_OF(X509) *certs = NULL;
-	struct module_signature ms;
-	const unsigned char *p;
-	CMS_ContentInfo *cms = NULL;
-	const char *why = NULL;
-	BIO *content = NULL;
-
-	if (signed_len == len)
-		return "not signed";
-	memcpy(&ms, data + len - MODSIG_TRAILER_SIZE, sizeof(ms));
-	if (ms.id_type != PKEY_ID_PKCS7)
-		return "the signature is not of the PKCS#7 type";
-	p = data + signed_len;
-	cms = d2i_CMS_ContentInfo(NULL, &p, be32toh(ms.sig_len));
-	certs = sk_X509_new_null();
-	content = BIO_new_mem_buf(data, signed_len);
-	if (!cms)
-		why = "the signature is not a PKCS#7 message";
-	else if (!certs || !content || !sk_X509_push(certs, cert))
-		why = "out of memory";
-	else if (CMS_verify(cms, certs, NULL, content, NULL, flags) != 1)
-		why = "the signature does not verify with the certificate";
-	ERR_clear_error();
-	sk_X509_free(certs);
-	BIO_free(content);
-	CMS_ContentInfo_free(cms);
-	return why;
-}
-
 static int skip_hidden(const struct dirent *d)
 {
 	return d->d_name[0] != '.';
@@ -814,13 +775,16 @@ static int load_lists(struct verifier *v, const char *dir,
 			goto next;
 		if (read_file(path, &t->file))
 			goto drop;
-		t->len = modsig_strip(t->file.data, t->file.len);
 		bad = NULL;
-		if (t->len == (size_t)-1)
-			bad = "malformed signature trailer";
-		else if (cert)
-			bad = check_modsig(t->file.data, t->file.len, t->len,
-					   cert);
+		if (cert) {
+			bad = modsig_check(t->file.data, t->file.len, cert,
+					   &t->len);
+			ERR_clear_error();
+		} else {
+			t->len = modsig_strip(t->file.data, t->file.len);
+			if (t->len == (size_t)-1)
+				bad = "malformed signature trailer";
+		}
 		if (bad) {
 			err_msg("%s: not trusted: %s", path, bad);
 			goto drop;
