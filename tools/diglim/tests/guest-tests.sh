@@ -24,26 +24,10 @@ export LC_ALL=C
 FS=/sys/kernel/security/integrity/diglim
 T=$(mktemp -d /tmp/diglim-tools-guest.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-N=0
-FAILED=0
+. "$(dirname "$0")/tap.sh"
+TAP_SLOW=5
 gen() { "$BIN/diglim-gen" "$@"; }
 ctl() { "$BIN/diglimctl" "$@"; }
-
-t() {
-	local name=$1 rc start=$SECONDS
-	shift
-	N=$((N + 1))
-	("$@") >"$T/log" 2>&1
-	rc=$?
-	if [ $rc -eq 0 ]; then
-		echo "ok $N $name"
-		[ $((SECONDS - start)) -lt 5 ] || echo "# $((SECONDS - start)) s"
-	else
-		echo "not ok $N $name"
-		FAILED=$((FAILED + 1))
-		sed 's/^/# /' "$T/log" | head -20
-	fi
-}
 
 # The view name the kernel created for a list: the new entry of "lists".
 # (No process substitution: the guest has no /dev/fd.)
@@ -247,5 +231,4 @@ t "query: unknown algorithm ENOENT, malformed EINVAL, in words" bad_query
 t "query: sha3-256 (a name with a dash) parses" sh -c "
 	'$BIN/diglimctl' query sha3-256-$(printf '%064d' 0); [ \$? -eq 1 ]"
 
-echo "1..$N"
-[ $FAILED -eq 0 ]
+tap_end

@@ -22,8 +22,7 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=99}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:exitcode=99:print_stacktrace=1}
 T=$(mktemp -d /tmp/diglim-tools-test.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-N=0
-FAILED=0
+. "$HERE/tap.sh"
 
 VG=()
 if [ "${VALGRIND:-0}" = 1 ]; then
@@ -33,27 +32,6 @@ fi
 gen() { "${VG[@]}" "$BIN/diglim-gen" "$@"; }
 sign() { "${VG[@]}" "$BIN/diglim-sign" "$@"; }
 ctl() { "${VG[@]}" "$BIN/diglimctl" "$@"; }
-
-# t NAME CMD...: one TAP result; the command's output goes to $T/log.
-t() {
-	local name=$1 rc
-	shift
-	N=$((N + 1))
-	("$@") >"$T/log" 2>&1
-	rc=$?
-	if [ $rc -eq 0 ]; then
-		echo "ok $N $name"
-	else
-		echo "not ok $N $name"
-		FAILED=$((FAILED + 1))
-		sed 's/^/# /' "$T/log" | head -20
-	fi
-}
-
-skip() {
-	N=$((N + 1))
-	echo "ok $N $1 # SKIP $2"
-}
 
 # fails CMD...: the command must exit non-zero, not crash, not be killed
 # (valgrind errors are 99).
@@ -1077,5 +1055,4 @@ fi
 # --- diglimctl verify, with quotes of a software TPM -----------------------
 . "$HERE/verify-tests.sh"
 
-echo "1..$N"
-[ $FAILED -eq 0 ]
+tap_end

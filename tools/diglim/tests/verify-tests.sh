@@ -13,6 +13,7 @@
 # holds the PCR value that the log replays to. Expected digests come from
 # sha256sum and python's hashlib, never from the tool under test.
 
+VT_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 if ! declare -F t >/dev/null; then
 	set -u
 	BIN=$(cd "${1:?usage: verify-tests.sh BINDIR}" && pwd)
@@ -21,35 +22,15 @@ if ! declare -F t >/dev/null; then
 	export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:exitcode=99:print_stacktrace=1}
 	T=$(mktemp -d /tmp/diglim-verify-test.XXXXXX)
 	trap 'rm -rf "$T"' EXIT
-	N=0
-	FAILED=0
 	VG=()
 	if [ "${VALGRIND:-0}" = 1 ]; then
 		VG=(valgrind -q --leak-check=full --errors-for-leak-kinds=definite
 		    --show-leak-kinds=definite --error-exitcode=99)
 	fi
-	t() {
-		local name=$1 rc
-		shift
-		N=$((N + 1))
-		("$@") >"$T/log" 2>&1
-		rc=$?
-		if [ $rc -eq 0 ]; then
-			echo "ok $N $name"
-		else
-			echo "not ok $N $name"
-			FAILED=$((FAILED + 1))
-			sed 's/^/# /' "$T/log" | head -20
-		fi
-	}
-	skip() {
-		N=$((N + 1))
-		echo "ok $N $1 # SKIP $2"
-	}
+	. "$VT_HERE/tap.sh"
 	echo "TAP version 13"
 	VT_ALONE=1
 fi
-VT_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 V=$T/verify
 mkdir -p "$V"
 
@@ -286,8 +267,7 @@ if [ -n "$VT_MISSING" ]; then
 	skip "verify: quotes of a software TPM" "missing:$VT_MISSING"
 elif ! vt_setup >"$V/setup.log" 2>&1; then
 	N=$((N + 1))
-	FAILED=$((FAILED + 1))
-	echo "not ok $N verify: set up swtpm, keys, lists and quotes"
+	not_ok "verify: set up swtpm, keys, lists and quotes"
 	sed 's/^/# /' "$V/setup.log" | tail -20
 	stop_swtpm
 else
@@ -466,6 +446,5 @@ fi
 stop_swtpm
 
 if [ -n "${VT_ALONE:-}" ]; then
-	echo "1..$N"
-	[ $FAILED -eq 0 ]
+	tap_end
 fi
