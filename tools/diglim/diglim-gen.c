@@ -62,6 +62,63 @@ char *path_join(const char *dir, const char *name)
 	return p;
 }
 
+static int cmp_ref_path(const void *a, const void *b)
+{
+	return strcmp(((const struct file_ref *)a)->path,
+		      ((const struct file_ref *)b)->path);
+}
+
+static int cmp_ref_ino(const void *a, const void *b)
+{
+	const struct file_ref *x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return strcmp(x->path, y->path);
+}
+
+/*
+ * Sorts the @n elements of @size bytes at @v, each starting with a struct
+ * file_ref, by path in byte order. With @by_inode, keeps one element per
+ * file on disk, the first path in that order, so that hard links, repeated
+ * operands and the two paths of a merged /usr do not repeat a digest; the
+ * paths of the others are freed. @owner, if not NULL, is named in the
+ * messages. Returns the number of elements kept.
+ */
+size_t file_refs_sort(void *v, size_t n, size_t size, const char *owner,
+		      bool by_inode)
+{
+	struct file_ref *kept, *ref;
+	char *p = v;
+	size_t i, j;
+
+	if (by_inode && n > 1) {
+		qsort(v, n, size, cmp_ref_ino);
+		for (i = 1, j = 0; i < n; i++) {
+			ref = (struct file_ref *)(p + i * size);
+			kept = (struct file_ref *)(p + j * size);
+			if (ref->dev == kept->dev && ref->ino == kept->ino) {
+				if (owner)
+					info_msg("%s: %s is the same file as %s, listed once",
+						 owner, ref->path, kept->path);
+				else
+					info_msg("%s: same file as %s, listed once",
+						 ref->path, kept->path);
+				free(ref->path);
+				continue;
+			}
+			if (++j != i)
+				memcpy(p + j * size, ref, size);
+		}
+		n = j + 1;
+	}
+	if (n > 1)
+		qsort(v, n, size, cmp_ref_path);
+	return n;
+}
+
 static const char *mode_kind(mode_t mode)
 {
 	if (S_ISLNK(mode))
@@ -89,12 +146,7 @@ static const char *mode_kind(mode_t mode)
  */
 struct walk_ctx {
 	const struct gen_opts *opts;
-	struct found {
-		char *path;
-		dev_t dev;
-		ino_t ino;
-		bool dup;
-	} *files;
+	struct file_ref *files;
 	size_t n;
 	size_t cap;
 	dev_t dev;
@@ -163,8 +215,7 @@ static void found_add(struct walk_ctx *w, const char *path,
 	}
 	w->files[w->n].path = xstrdup(path);
 	w->files[w->n].dev = st->st_dev;
-	w->files[w->n].ino = st->st_ino;
-	w->files[w->n++].dup = false;
+	w->files[w->n++].ino = st->st_ino;
 }
 
 /*
@@ -227,51 +278,14 @@ static int collect_operand(struct walk_ctx *w, const char *path)
 	return walk(w, path);
 }
 
-static int cmp_found_ino(const void *a, const void *b)
-{
-	const struct found *x = a, *y = b;
-
-	if (x->dev != y->dev)
-		return x->dev < y->dev ? -1 : 1;
-	if (x->ino != y->ino)
-		return x->ino < y->ino ? -1 : 1;
-	return strcmp(x->path, y->path);
-}
-
-static int cmp_found_path(const void *a, const void *b)
-{
-	const struct found *x = a, *y = b;
-
-	return strcmp(x->path, y->path);
-}
-
-/*
- * Sorts the files by path in byte order and keeps one path per file (the
- * first in that order): repeated or nested operands and hard links do not
- * repeat a digest.
- */
+/* The files in byte order, one path per file (see file_refs_sort()). */
 static void found_to_strv(struct walk_ctx *w, struct strv *files)
 {
-	size_t i;
+	size_t i, n;
 
-	if (!w->n)
-		return;
-	qsort(w->files, w->n, sizeof(*w->files), cmp_found_ino);
-	for (i = 1; i < w->n; i++) {
-		if (w->files[i].dev == w->files[i - 1].dev &&
-		    w->files[i].ino == w->files[i - 1].ino) {
-			info_msg("%s: same file as %s, listed once",
-				 w->files[i].path, w->files[i - 1].path);
-			w->files[i].dup = true;
-		}
-	}
-	qsort(w->files, w->n, sizeof(*w->files), cmp_found_path);
-	for (i = 0; i < w->n; i++) {
-		if (w->files[i].dup)
-			free(w->files[i].path);
-		else
-			strv_add(files, w->files[i].path);
-	}
+	n = file_refs_sort(w->files, w->n, sizeof(*w->files), NULL, true);
+	for (i = 0; i < n; i++)
+		strv_add(files, w->files[i].path);
 	free(w->files);
 	w->files = NULL;
 	w->n = w->cap = 0;

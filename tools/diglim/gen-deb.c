@@ -97,15 +97,11 @@ static void kv_free(struct kvtab *t)
 
 /**
  * struct entry - A file of a package and its digest.
- * @path: Path as the package names it.
- * @dev: Device of the file on disk (dpkg).
- * @ino: Inode of the file on disk (dpkg).
+ * @ref: Path as the package names it, and the file on disk (dpkg only).
  * @digest: Digest with the list's algorithm.
  */
 struct entry {
-	char *path;
-	dev_t dev;
-	ino_t ino;
+	struct file_ref ref;
 	unsigned char digest[MAX_DIGEST_SIZE];
 };
 
@@ -128,7 +124,7 @@ static struct entry *entry_add(struct entries *e, const char *path)
 		e->v = xrealloc(e->v, e->cap * sizeof(*e->v));
 	}
 	memset(&e->v[e->n], 0, sizeof(e->v[e->n]));
-	e->v[e->n].path = xstrdup(path);
+	e->v[e->n].ref.path = xstrdup(path);
 	return &e->v[e->n++];
 }
 
@@ -137,52 +133,9 @@ static void entries_free(struct entries *e)
 	size_t i;
 
 	for (i = 0; i < e->n; i++)
-		free(e->v[i].path);
+		free(e->v[i].ref.path);
 	free(e->v);
 	memset(e, 0, sizeof(*e));
-}
-
-static int cmp_entry_path(const void *a, const void *b)
-{
-	return strcmp(((const struct entry *)a)->path,
-		      ((const struct entry *)b)->path);
-}
-
-static int cmp_entry_ino(const void *a, const void *b)
-{
-	const struct entry *x = a, *y = b;
-
-	if (x->dev != y->dev)
-		return x->dev < y->dev ? -1 : 1;
-	if (x->ino != y->ino)
-		return x->ino < y->ino ? -1 : 1;
-	return strcmp(x->path, y->path);
-}
-
-/*
- * Sorts by path and, when @by_inode, keeps one entry per file on disk: on a
- * merged-/usr system a package may name /bin/x and /usr/bin/x, one file.
- */
-static void entries_finish(struct entries *e, const char *pkg, bool by_inode)
-{
-	size_t i, j;
-
-	if (by_inode && e->n > 1) {
-		qsort(e->v, e->n, sizeof(*e->v), cmp_entry_ino);
-		for (i = 1, j = 0; i < e->n; i++) {
-			if (e->v[i].dev == e->v[j].dev &&
-			    e->v[i].ino == e->v[j].ino) {
-				info_msg("%s: %s is the same file as %s, listed once",
-					 pkg, e->v[i].path, e->v[j].path);
-				free(e->v[i].path);
-				continue;
-			}
-			e->v[++j] = e->v[i];
-		}
-		e->n = j + 1;
-	}
-	if (e->n > 1)
-		qsort(e->v, e->n, sizeof(*e->v), cmp_entry_path);
 }
 
 static int entries_emit(const struct gen_opts *o, struct pkg_stats *st,
@@ -692,14 +645,14 @@ static void dpkg_file(const struct gen_opts *o, const struct dpkg_db *db,
 	err = hash_fd2(fd, (size_t)-1, o->algo, ent->digest, md5_algo, md5);
 	close(fd);
 	if (err || memcmp(md5, want, MD5_SIZE)) {
-		free(ent->path);
+		free(ent->ref.path);
 		e->n--;
 		left_out(st, p->name, path, at,
 			 err ? LEFT_UNREADABLE : LEFT_MODIFIED, nleft);
 		return;
 	}
-	ent->dev = sb.st_dev;
-	ent->ino = sb.st_ino;
+	ent->ref.dev = sb.st_dev;
+	ent->ref.ino = sb.st_ino;
 	if (at) {
 		st->diverted++;
 		info_msg("%s: %s diverted, hashed at %s", p->name, path, at);
@@ -746,7 +699,7 @@ static int dpkg_package(const struct gen_opts *o, const struct dpkg_db *db,
 		dpkg_file(o, db, st, p, line, c ? c->val : m ? m->val : NULL,
 			  &e, &nleft);
 	}
-	entries_finish(&e, p->name, true);
+	e.n = file_refs_sort(e.v, e.n, sizeof(*e.v), p->name, true);
 	st->verified += e.n;
 	if (nleft && o->strict) {
 		err_msg("%s: %d files left out, no list (--strict)", p->name,
@@ -1454,7 +1407,7 @@ static int deb_archive(const struct gen_opts *o, struct pkg_stats *st,
 	err = deb_tar(&c, "--fsys-tarfile", data_member);
 	if (err)
 		goto out;
-	entries_finish(&c.e, name, false);
+	c.e.n = file_refs_sort(c.e.v, c.e.n, sizeof(*c.e.v), name, false);
 	list = deb_list_name(name, version, arch);
 	err = entries_emit(o, st, list, &c.e);
 	free(list);

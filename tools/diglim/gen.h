@@ -6,6 +6,8 @@
 #ifndef _DIGLIM_TOOLS_GEN_H
 #define _DIGLIM_TOOLS_GEN_H
 
+#include <sys/types.h>
+
 #include "common.h"
 
 /**
@@ -99,6 +101,20 @@ struct strv {
 	size_t cap;
 };
 
+/**
+ * struct file_ref - A path and the file on disk that it names.
+ * @path: Path (owned).
+ * @dev: Device of the file.
+ * @ino: Inode of the file.
+ *
+ * The first member of the elements that file_refs_sort() sorts.
+ */
+struct file_ref {
+	char *path;
+	dev_t dev;
+	ino_t ino;
+};
+
 /* The longest label of a per-package list (see list_label()). */
 #define LABEL_MAX	100
 
@@ -106,6 +122,8 @@ void strv_add(struct strv *sv, char *s);
 void strv_free(struct strv *sv);
 void strv_sort(struct strv *sv);
 char *path_join(const char *dir, const char *name);
+size_t file_refs_sort(void *v, size_t n, size_t size, const char *owner,
+		      bool by_inode);
 int run_capture(char *const argv[], struct buf *out);
 int write_list(const char *out, struct block *blocks, int nblocks,
 	       unsigned long *ndigests, unsigned long *nbytes);
