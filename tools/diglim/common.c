@@ -19,6 +19,7 @@
 #include <openssl/cms.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 
 #include "common.h"
@@ -379,6 +380,24 @@ size_t modsig_strip(const unsigned char *data, size_t len)
 		return (size_t)-1;
 
 	return len - sig_len;
+}
+
+/*
+ * Reads an X.509 certificate, PEM or DER, from @path. Returns NULL if it
+ * cannot, with the libcrypto error queue left to the caller.
+ */
+X509 *cert_read(const char *path)
+{
+	BIO *bio = BIO_new_file(path, "rb");
+	X509 *cert = NULL;
+
+	if (bio) {
+		cert = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+		if (!cert && BIO_reset(bio) == 0)
+			cert = d2i_X509_bio(bio, NULL);
+	}
+	BIO_free(bio);
+	return cert;
 }
 
 /*

@@ -132,6 +132,7 @@ void block_emit(const struct block *blk, struct buf *out);
 int list_check(const unsigned char *data, size_t len, char *why,
 	       size_t whylen);
 size_t modsig_strip(const unsigned char *data, size_t len);
+X509 *cert_read(const char *path);
 const char *modsig_check(const unsigned char *data, size_t len, X509 *cert,
 			 size_t *signed_len);
 

@@ -120,16 +120,8 @@ static EVP_PKEY *load_key(const char *path)
 
 static X509 *load_cert(const char *path)
 {
-	X509 *cert = NULL;
-	BIO *b;
+	X509 *cert = cert_read(path);
 
-	b = BIO_new_file(path, "rb");
-	if (b) {
-		cert = PEM_read_bio_X509(b, NULL, NULL, NULL);
-		if (!cert && BIO_reset(b) == 0)
-			cert = d2i_X509_bio(b, NULL);
-		BIO_free(b);
-	}
 	if (!cert) {
 		char what[512];
 

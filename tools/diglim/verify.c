@@ -716,15 +716,8 @@ out:
 
 static X509 *load_cert(const char *path)
 {
-	BIO *bio = BIO_new_file(path, "rb");
-	X509 *cert = NULL;
+	X509 *cert = cert_read(path);
 
-	if (bio) {
-		cert = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-		if (!cert && BIO_reset(bio) == 0)
-			cert = d2i_X509_bio(bio, NULL);
-	}
-	BIO_free(bio);
 	if (!cert) {
 		err_msg("%s: cannot read the certificate (PEM or DER)", path);
 		ssl_errors();
