@@ -158,28 +158,32 @@ check_ksrc() {
 }
 
 unpack() {
-	local id
+	local id t0
 	id=$(src_identity)
 	if [ -f "$SRC/.diglim-src" ] && [ "$(cat "$SRC/.diglim-src")" = "$id" ]; then
 		return 0
 	fi
 	rm -rf "$SRC"
 	mkdir -p "$SRC"
+	t0=$SECONDS
 	if [ -n "$KSRC" ]; then
 		say "copying kernel tree from $KSRC"
 		tar -C "$KSRC" --exclude=.git --exclude='*.o' --exclude='*.cmd' \
 			-cf - . | tar -C "$SRC" -xf -
 	else
 		[ -f "$KTAR" ] || die "$KTAR not found (apt-get install linux-source-6.12, or set KSRC=)"
-		say "unpacking $KTAR"
+		say "unpacking $KTAR (about a minute)"
 		tar -C "$SRC" --strip-components=1 -xf "$KTAR"
 	fi
+	say "unpacked in $((SECONDS - t0))s"
 	# A git history with the pristine tree as its root lets "make patches"
 	# and the series be checked with git am against exactly this base.
-	say "recording the pristine tree (git)"
+	say "recording the pristine tree (git, about a minute)"
+	t0=$SECONDS
 	(cd "$SRC" && git init -q && git add -f -A . &&
 		git -c user.name=diglim -c user.email=diglim@localhost \
 			commit -q -m "pristine base" && git tag pristine)
+	say "recorded in $((SECONDS - t0))s"
 	rm -f "$SRC/.diglim-series"
 	echo "$id" >"$SRC/.diglim-src"
 }
@@ -322,14 +326,14 @@ do_build() {
 }
 
 do_selftests() {
-	local out=$BUILD/kselftest-$FLAVOUR
-	say "building selftests/diglim"
+	local out=$BUILD/kselftest-$FLAVOUR t0=$SECONDS
+	say "building selftests/diglim (about a minute; log: $out.log)"
 	rm -rf "$out/install"
 	make -s -C "$SRC/tools/testing/selftests" TARGETS=diglim \
 		O="$out/obj" KHDR_INCLUDES="-isystem $OBJ/usr/include" \
 		INSTALL_PATH="$out/install" install >"$out.log" 2>&1 ||
 		{ cat "$out.log" >&2; die "selftests build failed"; }
-	say "selftests: $out/install"
+	say "selftests: $out/install, built in $((SECONDS - t0))s"
 }
 
 mkdir -p "$BUILD"
