@@ -593,7 +593,7 @@ TEST_F(fail_attr, failslab_before_deletion)
  * The fault test of the 2021 series: random additions and deletions with
  * fail_diglim failing 1 percent of the fault points.  Every failed addition
  * leaves no trace (digests_count and digest_lists_loaded as before), every
- * deletion succeeds.  DIGLIM_TEST_SCALE shortens it.
+ * deletion succeeds.  DIGLIM_SCALE shortens it.
  */
 TEST_F_TIMEOUT(fail_attr, random_ops, 900)
 {
