@@ -49,6 +49,8 @@ done <"$KS/kselftest-list.txt"
 vm_step tools bash "$DIGLIM_REPO/tools/diglim/tests/guest-tests.sh" \
 	"$DIGLIM_BUILD/tools/diglim"
 vm_step signed-lists bash "$DIGLIM_REPO/tools/testing/diglim/signed-lists.sh"
+# The apt hook against this kernel, on a test root in the guest's tmpfs.
+vm_step apt bash "$DIGLIM_REPO/tools/testing/diglim/apt-guest.sh"
 # The benchmark at tiny sizes: it has to run and print its table; nothing
 # is judged against a target (make bench does that, on the bench kernel).
 vm_step bench-smoke bash "$DIGLIM_REPO/tools/testing/diglim/guest-bench.sh" \
