@@ -197,7 +197,11 @@ static int upload_path(const struct ctl_opts *o, enum req req,
 	char *abs;
 	int err;
 
-	if (access(path, F_OK)) {
+	/*
+	 * With the effective ids, as the kernel opens the file with the
+	 * writer's credentials: access(2) would check the real ones.
+	 */
+	if (faccessat(AT_FDCWD, path, F_OK, AT_EACCESS)) {
 		err_msg("%s: %s", path, strerror(errno));
 		return 1;
 	}
