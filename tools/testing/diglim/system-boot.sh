@@ -251,7 +251,7 @@ quote() {
 	pcr11 >"$OUT/$name.pcr11"
 	tpm2_quote -c $AK -l sha256:11 -q "$nonce" -g sha256 \
 		-m "$OUT/$name.msg" -s "$OUT/$name.sig" -o "/tmp/$name.pcrs" >/dev/null
-	claim "$([ $? = 0 ] && echo yes || echo no)" "tpm2_quote over sha256:11 with the attestation key"
+	claim "$([ $? = 0 ] && echo yes || echo no)" "tpm2_quote over sha256:11 with the attestation key ($name)"
 	cat $SFS/ima/binary_runtime_measurements_sha256 >"$OUT/$name.log"
 	cat $ASCII >"$OUT/$name.txt"
 	say "   PCR 11 = $(cat "$OUT/$name.pcr11"), log: $(grep -c '^11 ' "$OUT/$name.txt") entries on PCR 11, $(wc -c <"$OUT/$name.log") bytes in all"
