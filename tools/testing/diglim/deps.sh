@@ -49,8 +49,9 @@ BENCH_PKGS=(
 	linux-perf python3
 )
 PATCHES_PKGS=(
-	# checkpatch.pl (spdxcheck.py) for make patches
-	perl python3 python3-ply python3-git git
+	# checkpatch.pl (spdxcheck.py) for make patches, docutils for make
+	# doccheck
+	perl python3 python3-ply python3-git git python3-docutils
 )
 
 # command package groups: what each step runs, and where it comes from.
@@ -63,7 +64,7 @@ pkg-config	pkg-config	tools kernel
 pkgconfig:libcrypto libssl-dev	tools kernel
 pkgconfig:rpm	librpm-dev	tools
 pkgconfig:tss2-mu libtss2-dev	tools kernel
-rst2man		python3-docutils tools
+rst2man		python3-docutils tools patches
 flex		flex		kernel
 bison		bison		kernel
 bc		bc		kernel
