@@ -21,27 +21,8 @@ set -u
 TOOLS=${DIGLIM_BUILD:?}/tools/diglim
 SFS=/sys/kernel/security
 D=$(mktemp -d /tmp/signed-lists.XXXXXX)
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		failed=$((failed + 1))
-	fi
-}
-
-# expect ERRNO_TEXT DESC CMD...: CMD fails and says ERRNO_TEXT.
-expect_fail() {
-	local want=$1 desc=$2 out
-	shift 2
-	out=$("$@" 2>&1) && { ok 1 "$desc (succeeded)"; return; }
-	echo "$out" | grep -q "$want"
-	ok $? "$desc"
-}
+# ok, expect_fail, $n and $failed.
+. "$(dirname "$0")/guest-tap.sh"
 
 state() { cat $SFS/integrity/diglim/digests_count; ls $SFS/integrity/diglim/digest_lists_loaded; }
 
