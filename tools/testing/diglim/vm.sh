@@ -27,6 +27,8 @@
 #                     across runs instead of a new TPM for each
 #   --persist DIR     share DIR (created if missing) writable with the
 #                     guest at /run/diglim-persist ($DIGLIM_PERSIST there)
+#   --initrd FILE     boot with this initramfs (QEMU -initrd); its /init
+#                     runs instead of guest-init.sh, which it gets as init=
 # QEMU_CPU sets the CPU model under TCG (default "max"); under KVM it is
 # always "host".
 # Without a command, an interactive root shell is started on the console.
@@ -36,7 +38,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 KERNEL= APPEND= POLICY= TIMEOUT=600 OUT= LOG= QUIET=0 KUNIT=0 MEM=2048
-TPMSTATE= PERSIST=
+TPMSTATE= PERSIST= INITRD=
 BUILD=${BUILD:-$HERE/../../../build}
 
 while [ $# -gt 0 ]; do
@@ -52,11 +54,13 @@ while [ $# -gt 0 ]; do
 	--mem) MEM=$2; shift 2 ;;
 	--tpm-state) TPMSTATE=$2; shift 2 ;;
 	--persist) PERSIST=$2; shift 2 ;;
+	--initrd) INITRD=$2; shift 2 ;;
 	--) shift; break ;;
 	*) echo "vm: unknown option $1" >&2; exit 2 ;;
 	esac
 done
 [ -f "$KERNEL" ] || { echo "vm: no kernel at '$KERNEL' (run make kernel)" >&2; exit 2; }
+[ -z "$INITRD" ] || [ -f "$INITRD" ] || { echo "vm: no initramfs at '$INITRD'" >&2; exit 2; }
 for t in qemu-system-x86_64 swtpm; do
 	command -v $t >/dev/null || { echo "vm: $t missing (run make deps)" >&2; exit 2; }
 done
@@ -168,6 +172,7 @@ if [ -n "$PERSIST" ]; then
 		-device virtio-9p-pci,fsdev=persist,mount_tag=diglimpersist)
 	echo persist >"$T/out/persist"
 fi
+if [ -n "$INITRD" ]; then qemu+=(-initrd "$INITRD"); fi
 
 echo "vm: booting $(basename "$KERNEL") ($accel, ${MEM}M, cpu $cpu), console log $LOG" >&2
 start=$(date +%s)
