@@ -47,6 +47,8 @@ help:
 	@echo '  make check        the whole test suite (KUnit + kselftests in the VM)'
 	@echo '  make bench        the benchmark against the 2021 evaluation: one table'
 	@echo '  make stress       the concurrency stress kselftest alone, STRESS_SECONDS (300)'
+	@echo '  make initramfs-test  the initramfs-tools hook: signed lists in an initramfs'
+	@echo '                    made by mkinitramfs, loaded at boot (installs initramfs-tools)'
 	@echo '  make fuzz         the list parser under libFuzzer+ASan+UBSan, FUZZ_SECONDS (300)'
 	@echo '  make kernel       unpack, patch, configure and build the kernel'
 	@echo '  make selftests    build tools/testing/selftests/diglim'
@@ -74,6 +76,11 @@ $(BUILD)/.deps-tools-ok: $(T)/deps.sh
 	@$(T)/deps.sh tools
 	@mkdir -p $(BUILD) && touch $@
 
+# initramfs-tools only for make initramfs-test: not in the default set.
+$(BUILD)/.deps-initramfs-ok: $(T)/deps.sh
+	@$(T)/deps.sh initramfs
+	@mkdir -p $(BUILD) && touch $@
+
 # What each entry target runs (groups of deps.sh): checked before anything
 # else is built, so a missing command stops the run at once.
 NEED_kernel    := kernel
@@ -90,6 +97,7 @@ NEED_fuzz      := kernel test
 NEED_patches   := kernel patches
 NEED_bisect    := kernel patches
 NEED_doccheck  := kernel patches
+NEED_initramfs-test := kernel tools vm initramfs
 NEED_GROUPS    := $(sort $(foreach g,$(MAKECMDGOALS),$(NEED_$(g))))
 
 .PHONY: need
@@ -182,6 +190,13 @@ bisect: $(BUILD)/.deps-ok need
 doccheck: $(BUILD)/.deps-ok need
 	@$(T)/kbuild.sh src
 	@$(T)/doccheck.sh
+
+# The initramfs-tools hook (tools/diglim/initramfs) in an initramfs made by
+# mkinitramfs with a private configuration directory, booted once: the
+# kernel's loader must load its signed lists. Not part of make check.
+.PHONY: initramfs-test
+initramfs-test: $(BUILD)/.deps-ok $(BUILD)/.deps-initramfs-ok need kernel tools
+	@$(T)/initramfs-test.sh --kernel $(BZIMAGE)
 
 clean:
 	rm -rf $(BUILD)/obj-* $(BUILD)/kselftest-* $(BUILD)/logs

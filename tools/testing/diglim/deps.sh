@@ -13,7 +13,8 @@
 # patch, build the kernel and the kselftests), vm (QEMU, swtpm and what the
 # guest runs: the guest runs the host's programs), test (the host tests of
 # make check: fuzzer, tool tests), bench (make bench), patches (make
-# patches). Installing is idempotent and quiet when everything is there;
+# patches); initramfs (make initramfs-test) is installed only when named,
+# not by default. Installing is idempotent and quiet when everything is there;
 # packages are installed without Recommends, so each list names everything
 # a step runs.
 set -euo pipefail
@@ -47,6 +48,12 @@ TEST_PKGS=(
 BENCH_PKGS=(
 	# perf in the guest, for the profiles of missed targets
 	linux-perf python3
+)
+INITRAMFS_PKGS=(
+	# mkinitramfs for make initramfs-test; with no kernel in /boot its
+	# postinst and trigger build nothing, and the test uses a private
+	# configuration directory, never /etc/initramfs-tools
+	initramfs-tools
 )
 PATCHES_PKGS=(
 	# checkpatch.pl (spdxcheck.py) for make patches, docutils for make
@@ -93,6 +100,7 @@ clevis-encrypt-tpm2 clevis-tpm2	vm
 rpmbuild	rpm		test
 clang		clang		test
 perf		linux-perf	bench
+mkinitramfs	initramfs-tools	initramfs
 '
 
 check() {
@@ -138,6 +146,7 @@ for g in "${groups[@]}"; do
 	test) pkgs+=("${TEST_PKGS[@]}") ;;
 	bench) pkgs+=("${BENCH_PKGS[@]}") ;;
 	patches) pkgs+=("${PATCHES_PKGS[@]}") ;;
+	initramfs) pkgs+=("${INITRAMFS_PKGS[@]}") ;;
 	*) echo "deps: unknown group $g" >&2; exit 2 ;;
 	esac
 done
