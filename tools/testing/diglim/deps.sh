@@ -104,24 +104,28 @@ mkinitramfs	initramfs-tools	initramfs
 '
 
 check() {
-	local want=" $* " line what pkg groups g
+	local want=" $* " line what pkg groups g how
 	while read -r what pkg groups; do
 		[ -n "$what" ] || continue
 		for g in $groups; do
 			case "$want" in *" $g "*) ;; *) continue ;; esac
+			# make deps installs every group but initramfs.
+			how="run make deps"
+			[ "$g" = initramfs ] &&
+				how="run tools/testing/diglim/deps.sh initramfs"
 			case "$what" in
 			pkgconfig:*)
 				command -v pkg-config >/dev/null &&
 					pkg-config --exists "${what#pkgconfig:}" && continue
-				echo "diglim: missing library ${what#pkgconfig:} (Debian package $pkg): run make deps" >&2
+				echo "diglim: missing library ${what#pkgconfig:} (Debian package $pkg): $how" >&2
 				;;
 			file:*)
 				[ -e "${what#file:}" ] && continue
-				echo "diglim: missing ${what#file:} (Debian package $pkg): run make deps" >&2
+				echo "diglim: missing ${what#file:} (Debian package $pkg): $how" >&2
 				;;
 			*)
 				command -v "$what" >/dev/null && continue
-				echo "diglim: missing command $what (Debian package $pkg): run make deps" >&2
+				echo "diglim: missing command $what (Debian package $pkg): $how" >&2
 				;;
 			esac
 			exit 1
