@@ -153,7 +153,7 @@ check: $(BUILD)/.deps-ok need selftests tools
 
 # The benchmark always runs on the bench flavour (no debugging options), in
 # one VM boot with slab_nomerge; see Documentation/security/diglim/evaluation.rst.
-bench: $(BUILD)/.deps-ok need
+bench: $(BUILD)/.deps-ok need tools
 	@$(MAKE) --no-print-directory FLAVOUR=bench kernel
 	@APPEND='$(APPEND)' $(T)/bench.sh --kernel $(BUILD)/obj-bench/arch/x86/boot/bzImage
 

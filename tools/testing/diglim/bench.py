@@ -10,6 +10,9 @@
 #                                       TOTAL sha256 file digests in NLISTS
 #                                       compact lists (the digests read from
 #                                       the file DIGESTS first, then random)
+#   bench.py scan DIR                   what a directory of compact lists
+#                                       holds (appended signatures skipped):
+#                                       "key value" lines for the results
 #   bench.py table RESULTS              the table of every figure
 #
 # Everything is deterministic for a given SEED: the same files, digests and
@@ -91,6 +94,59 @@ def cmd_lists(d, prefix, nlists, total, seed, digests_file=None):
             f.write(data)
         size += len(data)
     print('%d %d %d' % (nlists, total, size))
+
+
+# The kernel's trailer of an appended signature (modsig, as diglim-sign
+# writes it): the PKCS#7 message, struct module_signature (12 bytes, the
+# length big-endian in its last 4) and this marker.
+MODSIG_MAGIC = b'~Module signature appended~\n'
+DIGEST_SIZE = {0: 16, 1: 20, 2: 16, 3: 20, 4: 32, 5: 48, 6: 64, 7: 28,
+               17: 32, 18: 48, 19: 64}
+
+
+def compact_digests(data, name):
+    """(type, algo, digest) of every digest of a compact list."""
+    if data.endswith(MODSIG_MAGIC):
+        end = len(data) - len(MODSIG_MAGIC) - 12
+        siglen = struct.unpack('>I', data[end + 8:end + 12])[0]
+        data = data[:end - siglen]
+    pos = 0
+    while pos < len(data):
+        if len(data) - pos < 16:
+            raise ValueError('%s: truncated header at %d' % (name, pos))
+        ver, _, typ, _, algo, count, datalen = struct.unpack_from(
+            '<BBHHHII', data, pos)
+        pos += 16
+        size = DIGEST_SIZE.get(algo)
+        if ver != 1 or size is None or datalen != count * size or \
+                pos + datalen > len(data):
+            raise ValueError('%s: bad block at %d' % (name, pos - 16))
+        for i in range(count):
+            yield typ, algo, data[pos + i * size:pos + (i + 1) * size]
+        pos += datalen
+
+
+def cmd_scan(d):
+    lists = digests = nbytes = 0
+    seen = {}
+    for name in sorted(os.listdir(d)):
+        with open(os.path.join(d, name), 'rb') as f:
+            data = f.read()
+        lists += 1
+        nbytes += len(data)
+        for typ, algo, dig in compact_digests(data, name):
+            digests += 1
+            key = (typ, algo, dig)
+            seen[key] = seen.get(key, 0) + 1
+    top = max(seen.items(), key=lambda x: x[1]) if seen else (
+        (0, 0, b''), 0)
+    print('lists %d' % lists)
+    print('bytes %d' % nbytes)
+    print('digests %d' % digests)
+    print('distinct %d' % len(seen))
+    print('dup_max %d' % top[1])
+    print('dup_max_digest %s' % top[0][2].hex())
+    print('dup_digests %d' % sum(1 for v in seen.values() if v > 1))
 
 
 # Results: "key value" lines written by guest-bench.sh, plus snapshots of
@@ -380,6 +436,100 @@ def cmd_table(d):
                 row('  %s over no IMA' % name, '%.3f s' % (v - t0),
                     '%.3f s (no IMA)' % t0, '%.2f' % (v / t0))
 
+    # 5. Real scale
+    if r.get('system_skip'):
+        sec('5. Real scale: the lists of every installed package')
+        row('skipped', r['system_skip'], '', '')
+    elif f('system_lists') is not None:
+        nl, nd, nu = f('system_lists'), f('system_digests'), \
+            f('system_distinct')
+        sec('5. Real scale: the lists of every installed Debian package '
+            '(make system-lists, signed)')
+        row('packages / lists', '%s / %d' % (r.get('system_packages', '?'),
+                                             nl), '', '')
+        row('digests in the lists / distinct (digests_count File: %s)' %
+            r.get('system_digests_count', '?'), '%d / %d' % (nd, nu),
+            '', '')
+        row('  largest duplicate count (digest %s...)' %
+            r.get('system_dup_max_digest', '?')[:16],
+            r.get('system_dup_max', '?'),
+            '%s digests in 2+ lists' % r.get('system_dup_digests', '?'), '')
+        row('list bytes (with their appended signatures)',
+            fmt_bytes(int(f('system_bytes', 0))), '', '')
+        t, tf = f('load_system_s'), f('load_full_s')
+        if t is not None:
+            row('load, no IMA rule (echo <path> > digest_list_add)',
+                '%.3f s' % t, '%.3f s (full set)' % tf if tf else '',
+                '%.2f' % (t / tf) if tf else '')
+            row('  digests/s', '%.0f' % (nd / t),
+                '%.0f (full set)' % (f('set_full_digests') / tf)
+                if tf else '',
+                '%.3f' % (nd / t / (f('set_full_digests') / tf))
+                if tf else '')
+        dt = f('del_system_s')
+        if dt is not None:
+            row('  delete the same lists', '%.3f s' % dt, '', '')
+        if os.path.exists(os.path.join(d, 'after-system.slab')):
+            m = mem_delta(d, 'before-system', 'after-system')
+            k = read_kv(os.path.join(d, 'after-system.dmem'))
+            data = int(k['data_bytes']) if 'data_bytes' in k else \
+                m['vmalloc_by'].get('kernel_read_file', 0)
+            row('kernel memory gained: Slab + VmallocUsed (/proc/meminfo)',
+                fmt_bytes(m['total']), '', '')
+            row('  Slab', fmt_bytes(m['meminfo_slab']), '', '')
+            row('  vmalloc (VmallocUsed; the list bytes, page-rounded)',
+                fmt_bytes(m['vmalloc']), '', '')
+            index = m['total'] - data
+            base = ''
+            if os.path.exists(os.path.join(d, 'after-full.slab')):
+                mf = mem_delta(d, 'before-full', 'after-full')
+                kf = read_kv(os.path.join(d, 'after-full.dmem'))
+                df = int(kf['data_bytes']) if 'data_bytes' in kf else \
+                    mf['vmalloc_by'].get('kernel_read_file', 0)
+                base = (mf['total'] - df) / f('set_full_digests')
+            row('index memory per distinct digest (lists excluded)',
+                '%.1f B' % (index / nu),
+                '%.1f B (full set)' % base if base else '',
+                '%.2f' % (index / nu / base) if base else '')
+            if k:
+                row('  entries + hash buckets (%s entries, %s buckets)' %
+                    (k['entries'], k['buckets']),
+                    '%.1f B' % ((int(k['entries_bytes']) +
+                                 int(k['buckets_bytes'])) / nu), '', '')
+        ti = f('load_system_ima_s')
+        if ti is not None:
+            row('load, measured (PCR 11) + appraised (signature), actions 7 '
+                'on %s' % r.get('system_actions7', '?'), '%.3f s' % ti,
+                '%.3f s (no IMA)' % t if t else '',
+                '%.2f' % (ti / t) if t else '')
+            row('  log entries / bytes added by the load',
+                '%s / %s' % (r.get('system_load_entries', '?'),
+                             fmt_bytes(int(f('system_load_log_bytes', 0)))),
+                '', '')
+        if f('system_wl_a_entries') is not None:
+            sec('5. Real scale, workload: the %s commands of '
+                'system-workload, run once from copies of their %s files '
+                '(programs + libraries)' %
+                (r.get('system_workload_programs', '?'),
+                 r.get('system_workload_files', '?')))
+            ea, eb = f('system_wl_a_entries'), f('system_wl_b_entries')
+            ba, bb = f('system_wl_a_log_bytes'), f('system_wl_b_log_bytes')
+            row('log entries: use_diglim=allow / measure all',
+                '%d / %d' % (eb, ea), '', '')
+            row('log bytes (binary, sha256 bank): use_diglim=allow / '
+                'measure all', '%s / %s' % (fmt_bytes(int(bb)),
+                                            fmt_bytes(int(ba))), '', '')
+            sa, sb = f('system_wl_a_s'), f('system_wl_b_s')
+            if sa and sb:
+                row('time: use_diglim=allow / measure all',
+                    '%.3f / %.3f s' % (sb, sa), '', '%.3f' % (sb / sa))
+            if f('system_log_total_entries') is not None:
+                row('whole log at the end of the run (every step)',
+                    '%d entries, %s' % (f('system_log_total_entries'),
+                                        fmt_bytes(int(f(
+                                            'system_log_total_bytes', 0)))),
+                    '', '')
+
     w = [max(len(x[0]) for x in rows if len(x) > 1)]
     for i in range(1, 5):
         w.append(max([len(x[i]) for x in rows if len(x) > 1] +
@@ -401,6 +551,8 @@ def main():
     elif a[:1] == ['lists'] and len(a) in (6, 7):
         cmd_lists(a[1], a[2], int(a[3]), int(a[4]), int(a[5]),
                   a[6] if len(a) == 7 else None)
+    elif a[:1] == ['scan'] and len(a) == 2:
+        cmd_scan(a[1])
     elif a[:1] == ['table'] and len(a) == 2:
         cmd_table(a[1])
     else:

@@ -32,12 +32,29 @@ mkdir -p "$RES" "$BUILD/logs"
 # QEMU_CPU= overrides this; under KVM the guest gets the host CPU.
 export QEMU_CPU=${QEMU_CPU:-max,avx=off,avx2=off,bmi2=off}
 
+# The real-scale section (guest-bench.sh step 6) loads the signed lists
+# of every installed package: made here if missing or stale (they are
+# reused while the dpkg database does not change). Without them that
+# section is skipped and says so; the rest still runs.
+"$HERE/system-lists.sh" ||
+	echo "bench: no system lists; the real-scale section will be skipped" >&2
+# The files of its workload: the programs and the shared libraries they
+# link, one per name (ldd here: the guest runs this root, and ldd is slow
+# under TCG).
+if [ -s "$BUILD/system-lists.info/workload" ]; then
+	cut -d' ' -f1 "$BUILD/system-lists.info/workload" | sort -u |
+		while read -r p; do
+			echo "$p"
+			ldd "$p" 2>/dev/null | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p'
+		done | sort -u | awk -F/ '!seen[$NF]++' >"$RES/system-files"
+fi
+
 echo "bench: booting the bench kernel; progress in the console log: $LOG"
 start=$(date +%s)
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 "$HERE/vm.sh" --kernel "$KERNEL" --quiet --mem 4096 --timeout "$TIMEOUT" \
 	--out "$RES" --log "$LOG" --append "slab_nomerge ${APPEND:-}" \
-	-- "bash $HERE/guest-bench.sh" 2> >(tee "$RES/vm.err" >&2)
+	-- "DIGLIM_BUILD=$(cd "$BUILD" && pwd) bash $HERE/guest-bench.sh" 2> >(tee "$RES/vm.err" >&2)
 rc=$?
 wait
 ln -sfn "$LOG" "$BUILD/logs/bench-latest.log"

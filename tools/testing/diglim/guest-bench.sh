@@ -19,6 +19,12 @@
 #   4. the lookup micro-benchmark (debugfs diglim_bench/lookup, bench
 #      kernel only)
 #   5. perf profiles of the same workloads, untimed
+#   6. real scale (full run only, not --smoke): the lists of every
+#      installed Debian package that make system-lists made on the host
+#      ($DIGLIM_BUILD/system-lists), loaded and deleted with no IMA rule
+#      right after step 1 (time, memory), then at the end loaded again
+#      measured and appraised, and a workload of packaged programs run
+#      from copies with and without use_diglim=allow (log entries, size)
 # and prints one table (bench.py table). With --smoke the sizes are tiny,
 # the output is TAP (the table as comments) and nothing is timed against a
 # target; a step that needs what the kernel lacks is skipped.
@@ -48,6 +54,8 @@ fi
 # File owners of the phases (fowner= in the IMA rules).
 OWN_MEASURE_A=2001 OWN_MEASURE_B=2002 OWN_APPRAISE_A=2003
 OWN_APPRAISE_B=2004 OWN_LISTS=2100
+# Step 6: the real system's lists and the two copies of its workload.
+OWN_SYSLISTS=2101 OWN_SYS_A=2005 OWN_SYS_B=2006
 
 rm -rf "$RES" "$W" "$OUT/bench"
 mkdir -p "$RES" "$W" "$OUT/bench"
@@ -146,6 +154,7 @@ copy_files() {
 }
 
 log_entries() { wc -l <$IMA/ascii_runtime_measurements; }
+log_bytes() { wc -c <$IMA/binary_runtime_measurements_sha256; }
 
 [ -d $DIGLIM ] || { fail "DIGLIM securityfs" "no $DIGLIM"; finish; }
 [ -w $IMA/policy ] || { fail "IMA policy writable" "no $IMA/policy"; finish; }
@@ -216,6 +225,70 @@ for set in full small; do
 		fail "delete the $set set" "digests left: $(cat $DIGLIM/digests_count)"
 	fi
 done
+
+# 1b. Real scale, full run only: the lists of every installed package,
+# one per package, as make system-lists made and signed them on the host
+# (the guest runs the host's root, so they are this system's lists),
+# copied to tmpfs like the synthetic sets. What they hold is counted with
+# bench.py scan (the compact format, appended signatures skipped); the
+# kernel keeps one entry per distinct digest, so digests_count must show
+# the distinct count. Loaded and deleted with no IMA rule, as above: the
+# time and memory of DIGLIM alone. Step 6 loads them again, measured and
+# appraised.
+SYS=0
+SYSLISTS=${DIGLIM_BUILD:-/nonexistent}/system-lists
+SYSINFO=${DIGLIM_BUILD:-/nonexistent}/system-lists.info
+if [ $SMOKE = 0 ]; then
+	if [ -d "$SYSLISTS" ] && [ -s "$SYSINFO/workload" ]; then
+		SYS=1
+	else
+		res system_skip "no $SYSLISTS (make system-lists)"
+		skip "real scale" "no $SYSLISTS (make system-lists)"
+	fi
+fi
+if [ $SYS = 1 ]; then
+	say "real scale: the lists of the installed packages, no IMA rule"
+	rm -rf "$W/system"
+	cp -r "$SYSLISTS" "$W/system" || fail "copy $SYSLISTS"
+	res system_packages "$(sed -n 's/^dpkg: \([0-9]*\) packages.*/\1/p' "$SYSINFO/summary")"
+	$PY "$HERE/bench.py" scan "$W/system" >"$W/scan" || fail "bench.py scan $W/system"
+	while read -r k v; do
+		res "system_$k" "$v"
+	done <"$W/scan"
+	nlists=$(sed -n 's/^lists //p' "$W/scan")
+	ndist=$(sed -n 's/^distinct //p' "$W/scan")
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	sleep 3
+	snapshot before-system
+	t0=$EPOCHREALTIME
+	upload_dir "$W/system" add
+	rc=$?
+	t1=$EPOCHREALTIME
+	res load_system_s "$(elapsed "$t0" "$t1")"
+	sleep 2
+	snapshot after-system
+	res system_digests_count "$(count File)"
+	res system_list_digests_count "$(count 'Digest list')"
+	if [ $rc = 0 ] && [ "$(count File)" = "$ndist" ] &&
+	   [ "$(count 'Digest list')" = "$nlists" ]; then
+		ok "load the real system's lists"
+	else
+		fail "load the real system's lists" \
+			"digests_count: $(cat $DIGLIM/digests_count | tr '\n' ' '), expected $ndist file digests, $nlists lists"
+	fi
+	t0=$EPOCHREALTIME
+	upload_dir "$W/system" del
+	rc=$?
+	t1=$EPOCHREALTIME
+	res del_system_s "$(elapsed "$t0" "$t1")"
+	if [ $rc = 0 ] && [ "$(count File)" = 0 ] &&
+	   [ "$(count 'Digest list')" = 0 ]; then
+		ok "delete the real system's lists"
+	else
+		fail "delete the real system's lists" "digests left: $(cat $DIGLIM/digests_count)"
+	fi
+fi
 
 publish
 
@@ -404,6 +477,119 @@ if [ $SMOKE = 0 ] && perf --version >/dev/null 2>&1; then
 	profile load_full bash -c "$(declare -f upload_dir); DIGLIM=$DIGLIM upload_dir $W/full add"
 	upload_dir "$W/full" del
 	ok "profiles"
+fi
+
+# 6. Real scale, measured: the lists of step 1b loaded again the way
+# system-boot.sh loads them at boot (every one recorded into PCR 11 by
+# the CRITICAL_DATA rule of step 3 and appraised by its appended
+# signature, made with the key of step 3), then the same workload run
+# twice, from two copies: measured in full (A) and with use_diglim=allow
+# (B). The workload is the programs of system-workload that the host
+# lists cover (system-lists.info/workload), each run once with its
+# arguments, with copies of the shared libraries it links (ldd) found
+# through LD_LIBRARY_PATH, so that both the executions (BPRM_CHECK) and
+# the library mappings (MMAP_CHECK) are the copies' and match the rules'
+# owners; the loader itself is not a copy. Default template, as in
+# system-boot.sh. The rules are appended to those of step 3.
+sys_copy() {
+	local dir=$1 f
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	while read -r f; do
+		cp "$f" "$dir/" || return 1
+	done <"$W/sys-files"
+	chown -R "$2" "$dir"
+}
+sys_run() {
+	local dir=$1 prog args
+	while read -r prog args; do
+		# shellcheck disable=SC2086
+		(set -f; LD_LIBRARY_PATH=$dir timeout 60 "$dir/${prog##*/}" $args \
+			</dev/null >/dev/null 2>&1)
+	done <"$SYSINFO/workload"
+}
+if [ $SYS = 1 ]; then
+	say "real scale: IMA rules for the lists and the workload"
+	rules_ok=1
+	{
+		for rule in \
+			"appraise func=DIGEST_LIST_CHECK fowner=$OWN_SYSLISTS appraise_type=imasig|modsig" \
+			"measure fowner=$OWN_SYS_A func=BPRM_CHECK pcr=11" \
+			"measure fowner=$OWN_SYS_A func=MMAP_CHECK mask=MAY_EXEC pcr=11" \
+			"measure fowner=$OWN_SYS_B func=BPRM_CHECK use_diglim=allow pcr=11" \
+			"measure fowner=$OWN_SYS_B func=MMAP_CHECK mask=MAY_EXEC use_diglim=allow pcr=11"; do
+			echo "$rule" >&3 || rules_ok=0
+		done
+	} 3>$IMA/policy || rules_ok=0
+	if [ $rules_ok = 1 ] && grep -q "fowner=$OWN_SYS_B" $IMA/policy; then
+		ok "real scale: IMA rules"
+	else
+		fail "real scale: IMA rules" "the policy update failed"
+	fi
+
+	say "real scale: loading the lists, measured and appraised"
+	chown -R $OWN_SYSLISTS "$W/system"
+	a7() { head -qn 1 $DIGLIM/digest_lists_loaded/*.ascii 2>/dev/null | grep -c '^actions: 7,'; }
+	n0=$(log_entries) b0=$(log_bytes) a0=$(a7)
+	t0=$EPOCHREALTIME
+	upload_dir "$W/system" add
+	rc=$?
+	t1=$EPOCHREALTIME
+	res load_system_ima_s "$(elapsed "$t0" "$t1")"
+	n=$(($(log_entries) - n0))
+	res system_load_entries $n
+	res system_load_log_bytes $(($(log_bytes) - b0))
+	acts=$(($(a7) - a0))
+	res system_actions7 $acts
+	if [ $rc = 0 ] && [ $acts = "$nlists" ] && [ $n = "$nlists" ]; then
+		ok "real scale: every list measured and appraised by its signature"
+	else
+		fail "real scale: lists measured and appraised" \
+			"status $rc, $acts of $nlists with actions 7, $n log entries"
+	fi
+
+	say "real scale: the workload's programs and libraries"
+	# bench.sh lists them on the host (ldd is slow under TCG); one copy
+	# per name, the first of two same-named files wins.
+	if [ -s "$DIGLIM_BUILD/bench-results/system-files" ]; then
+		cp "$DIGLIM_BUILD/bench-results/system-files" "$W/sys-files"
+	else
+		cut -d' ' -f1 "$SYSINFO/workload" | sort -u | while read -r p; do
+			echo "$p"
+			ldd "$p" 2>/dev/null | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p'
+		done | sort -u | awk -F/ '!seen[$NF]++' >"$W/sys-files"
+	fi
+	res system_workload_programs "$(wc -l <"$SYSINFO/workload")"
+	res system_workload_files "$(wc -l <"$W/sys-files")"
+	sys_copy "$W/sys-a" $OWN_SYS_A || fail "copy the workload (A)"
+	sys_copy "$W/sys-b" $OWN_SYS_B || fail "copy the workload (B)"
+	for v in a:$OWN_SYS_A b:$OWN_SYS_B; do
+		say "real scale: workload ${v%:*}"
+		n0=$(log_entries) b0=$(log_bytes)
+		t0=$EPOCHREALTIME
+		sys_run "$W/sys-${v%:*}"
+		t1=$EPOCHREALTIME
+		res "system_wl_${v%:*}_s" "$(elapsed "$t0" "$t1")"
+		res "system_wl_${v%:*}_entries" $(($(log_entries) - n0))
+		res "system_wl_${v%:*}_log_bytes" $(($(log_bytes) - b0))
+	done
+	na=$(sed -n 's/^system_wl_a_entries //p' "$RES/results")
+	nb=$(sed -n 's/^system_wl_b_entries //p' "$RES/results")
+	# Not vacuous: a program in no package, run from B, is measured.
+	cp "$SYSINFO/unpackaged-true" "$W/sys-b/unpackaged" &&
+		chown $OWN_SYS_B "$W/sys-b/unpackaged"
+	n0=$(log_entries)
+	"$W/sys-b/unpackaged" >/dev/null 2>&1
+	nu=$(($(log_entries) - n0))
+	if [ "$na" -gt 0 ] && [ "$nb" = 0 ] && [ $nu = 1 ]; then
+		ok "real scale: workload measured $na files without use_diglim, none with it"
+	else
+		fail "real scale: workload" \
+			"A $na entries, B $nb (expected 0), unpackaged program $nu (expected 1)"
+	fi
+	res system_log_total_entries "$(log_entries)"
+	res system_log_total_bytes "$(log_bytes)"
+	rm -rf "$W/sys-a" "$W/sys-b"
 fi
 
 finish
