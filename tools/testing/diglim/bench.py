@@ -487,15 +487,35 @@ def cmd_table(d):
                 df = int(kf['data_bytes']) if 'data_bytes' in kf else \
                     mf['vmalloc_by'].get('kernel_read_file', 0)
                 base = (mf['total'] - df) / f('set_full_digests')
-            row('index memory per distinct digest (lists excluded)',
-                '%.1f B' % (index / nu),
+            row('index memory (measured, lists excluded)',
+                fmt_bytes(index), '', '')
+            row('  per digest in the lists / per distinct digest',
+                '%.1f / %.1f B' % (index / nd, index / nu),
                 '%.1f B (full set)' % base if base else '',
-                '%.2f' % (index / nu / base) if base else '')
+                '%.2f' % (index / nd / base) if base else '')
             if k:
-                row('  entries + hash buckets (%s entries, %s buckets)' %
-                    (k['entries'], k['buckets']),
-                    '%.1f B' % ((int(k['entries_bytes']) +
-                                 int(k['buckets_bytes'])) / nu), '', '')
+                # By structure (ksize()): independent of what the slab
+                # caches kept from the synthetic sets loaded and deleted
+                # before, which the load reuses (the measured delta can
+                # then be below the sum: "other" is negative).
+                views = sum(m['caches'].get(c, (0, 0, 0))[1]
+                            for c in ('dentry', 'inode_cache'))
+                parts = (('entries (%s x %s B, one per digest of each '
+                          'list)' % (k['entries'], k['entry_size']),
+                          int(k['entries_bytes'])),
+                         ('hash buckets (%s)' % k['buckets'],
+                          int(k['buckets_bytes'])),
+                         ('struct diglim_list + name',
+                          int(k['list_structs_bytes']) +
+                          int(k['names_bytes'])),
+                         ('securityfs views (dentry + inode_cache)', views))
+                for what, v in parts:
+                    row('  breakdown: ' + what, fmt_bytes(v),
+                        '%.1f B/digest' % (v / nd), '')
+                known = sum(v for _, v in parts)
+                row('  breakdown: other (measured - accounted)',
+                    fmt_bytes(index - known),
+                    '%.1f B/digest' % ((index - known) / nd), '')
         ti = f('load_system_ima_s')
         if ti is not None:
             row('load, measured (PCR 11) + appraised (signature), actions 7 '

@@ -230,9 +230,10 @@ done
 # one per package, as make system-lists made and signed them on the host
 # (the guest runs the host's root, so they are this system's lists),
 # copied to tmpfs like the synthetic sets. What they hold is counted with
-# bench.py scan (the compact format, appended signatures skipped); the
-# kernel keeps one entry per distinct digest, so digests_count must show
-# the distinct count. Loaded and deleted with no IMA rule, as above: the
+# bench.py scan (the compact format, appended signatures skipped);
+# digests_count counts a digest that is in several lists once, so it
+# must show the distinct count (the index has an entry per digest of
+# each list). Loaded and deleted with no IMA rule, as above: the
 # time and memory of DIGLIM alone. Step 6 loads them again, measured and
 # appraised.
 SYS=0
