@@ -65,7 +65,7 @@ int diglim_store_init(struct diglim_store *store, struct dentry *dir)
 	if (err)
 		return err;
 
-	/* Pairs with smp_load_acquire() in diglim_store_get_info(). */
+	/* Pairs with smp_load_acquire() in diglim_store_lookup(). */
 	smp_store_release(&store->ready, true);
 	return 0;
 }

@@ -381,7 +381,7 @@ def cmd_table(d):
                 '<= 32 B (%s)' % verdict(core, 32))
 
     # 3. Lookup
-    sec('3. Lookup: diglim_store_get_info(), private store, random digests')
+    sec('3. Lookup: diglim_store_lookup(), private store, random digests')
     hits = {}
     for e in (3, 5, 6, 7):
         h, mi = f('lookup_1e%d_hit_ns' % e), f('lookup_1e%d_miss_ns' % e)
