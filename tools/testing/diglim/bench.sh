@@ -6,6 +6,11 @@
 # the numbers were measured on.
 #
 # Usage: bench.sh --kernel BZIMAGE [--timeout SEC]
+#
+# Environment passed to the guest: DEL_TIMEOUT (seconds a deletion of the
+# duplicate-digest step may take before it is recorded as timed out,
+# default 600), WL_REPS (runs of the hash-only floor and of the B
+# workloads, default 3).
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -54,7 +59,7 @@ start=$(date +%s)
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 "$HERE/vm.sh" --kernel "$KERNEL" --quiet --mem 4096 --timeout "$TIMEOUT" \
 	--out "$RES" --log "$LOG" --append "slab_nomerge ${APPEND:-}" \
-	-- "DIGLIM_BUILD=$(cd "$BUILD" && pwd) bash $HERE/guest-bench.sh" 2> >(tee "$RES/vm.err" >&2)
+	-- "DIGLIM_BUILD=$(cd "$BUILD" && pwd) DEL_TIMEOUT=${DEL_TIMEOUT:-600} WL_REPS=${WL_REPS:-3} bash $HERE/guest-bench.sh" 2> >(tee "$RES/vm.err" >&2)
 rc=$?
 wait
 ln -sfn "$LOG" "$BUILD/logs/bench-latest.log"
