@@ -422,7 +422,7 @@ static int cmd_lists(const struct ctl_opts *o)
 	return 0;
 }
 
-/* The kernel's .ascii view: security/integrity/diglim/fs.c, ascii_show(). */
+/* The kernel's .ascii view: ascii_show(), security/integrity/diglim/views.c */
 static void dump_list(const unsigned char *data, size_t len,
 		      unsigned int actions, FILE *out)
 {
