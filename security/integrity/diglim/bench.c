@@ -23,16 +23,15 @@
 
 #include <linux/bits.h>
 #include <linux/debugfs.h>
-#include <linux/delay.h>
 #include <linux/init.h>
-#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
+#include <linux/sizes.h>
 #include <linux/mutex.h>
-#include <linux/rhashtable.h>
+#include <linux/xarray.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -168,55 +167,12 @@ static u64 time_lookups(struct diglim_store *store, u8 *probes, u64 nr,
 	return runs[BENCH_RUNS / 2];
 }
 
-static unsigned int table_buckets(struct rhltable *hlt)
-{
-	struct rhashtable *ht = &hlt->ht;
-	struct bucket_table *tbl;
-	unsigned int size;
-
-	rcu_read_lock();
-	tbl = rht_dereference_rcu(ht->tbl, ht);
-	size = tbl->size;
-	rcu_read_unlock();
-	return size;
-}
-
-/*
- * Waits until no resize of the tables is pending (rhashtable grows them in a
- * work item, and under a burst of insertions may attach a nested table
- * first), so that lookups see the table a loaded system would have.
- * Return: false if they were still resizing after a minute.
- */
-static bool wait_tables_settled(struct diglim_store *store)
-{
-	unsigned long deadline = jiffies + 60 * HZ;
-	struct bucket_table *tbl;
-	struct rhashtable *ht;
-	bool busy;
-	int i;
-
-	do {
-		busy = false;
-		rcu_read_lock();
-		for (i = 0; i < COMPACT__LAST; i++) {
-			ht = &store->tables[i].ht;
-			tbl = rht_dereference_rcu(ht->tbl, ht);
-			busy |= rcu_access_pointer(tbl->future_tbl) || tbl->nest;
-		}
-		rcu_read_unlock();
-		if (!busy)
-			return true;
-		msleep(20);
-	} while (time_before(jiffies, deadline));
-
-	return false;
-}
-
 static int run_lookup_bench(u64 nr)
 {
+	struct diglim_index_stats stats;
 	struct diglim_store *store;
 	u64 first, t0, build, hit, miss;
-	unsigned int nr_lists = 0, buckets;
+	unsigned int nr_lists = 0;
 	u8 *probes;
 	int err;
 
@@ -227,7 +183,7 @@ static int run_lookup_bench(u64 nr)
 		goto out_free;
 	}
 
-	err = diglim_store_init(store, NULL);
+	err = diglim_store_init(store);
 	if (err)
 		goto out_free;
 
@@ -248,9 +204,9 @@ static int run_lookup_bench(u64 nr)
 		err = -EIO;
 		goto out_destroy;
 	}
-	if (!wait_tables_settled(store))
-		pr_warn("bench: the index is still being resized\n");
-	buckets = table_buckets(&store->tables[COMPACT_FILE]);
+	mutex_lock(&store->lock);
+	diglim_index_stats(store, COMPACT_FILE, &stats);
+	mutex_unlock(&store->lock);
 
 	hit = time_lookups(store, probes, nr, STREAM_STORED, 0x5eed0000);
 	miss = time_lookups(store, probes, nr, STREAM_ABSENT, 0xabcd0000);
@@ -260,8 +216,13 @@ static int run_lookup_bench(u64 nr)
 	}
 
 	snprintf(bench_result, sizeof(bench_result),
-		 "digests %llu lists %u buckets %u build_ns_per_digest %llu hit_ps %llu miss_ps %llu\n",
-		 nr, nr_lists, buckets, div64_u64(build, nr), hit, miss);
+		 "digests %llu lists %u buckets %llu slots %llu load %llu.%04llu build_ns_per_digest %llu hit_ps %llu miss_ps %llu miss_lines %llu.%03llu\n",
+		 nr, nr_lists, stats.buckets, stats.slots,
+		 div64_u64(stats.used, stats.slots),
+		 div64_u64(stats.used * 10000, stats.slots) % 10000,
+		 div64_u64(build, nr), hit, miss,
+		 div_u64(stats.miss_lines_x1000, 1000),
+		 stats.miss_lines_x1000 % 1000);
 
 out_destroy:
 	diglim_store_destroy(store);
@@ -312,7 +273,7 @@ static const struct file_operations lookup_fops = {
 	.llseek = default_llseek,
 };
 
-/* Memory behind an allocation of @size bytes made with kvmalloc(). */
+/* Memory behind an allocation of @size bytes of diglim_data_alloc(). */
 static size_t alloc_bytes(const void *p, size_t size)
 {
 	if (!p)
@@ -325,55 +286,50 @@ static size_t alloc_bytes(const void *p, size_t size)
 /**
  * struct bench_mem - Memory of the global store, by kind of allocation.
  * @lists: Loaded lists.
- * @entries: Index entries (one per digest occurrence, one per list).
- * @entries_bytes: Memory of the entry arrays.
- * @structs_bytes: Memory of the &struct diglim_list objects.
- * @names_bytes: Memory of the list names.
+ * @occurrences: Digests in the lists, plus one per list for its digest.
+ * @list_struct_bytes: Memory of the &struct diglim_list objects.
  * @data_len: Length of the stored list bytes.
  * @data_bytes: Memory of the stored list bytes.
  * @data_vmalloc: Part of @data_bytes in vmalloc areas.
- * @buckets: Buckets of the index tables (all types).
- * @buckets_bytes: Memory of the bucket tables.
+ * @data_limit: The target for @data_bytes: the kmalloc size class of each
+ *              list up to 8 KiB, its size plus a page above.
+ * @id_leaves: xarray leaves (64 ids each) holding the list ids.
+ * @index: Occupancy and memory of the index tables, all types summed.
  */
 struct bench_mem {
 	u64 lists;
-	u64 entries;
-	u64 entries_bytes;
-	u64 structs_bytes;
-	u64 names_bytes;
+	u64 occurrences;
+	u64 list_struct_bytes;
 	u64 data_len;
 	u64 data_bytes;
 	u64 data_vmalloc;
-	u64 buckets;
-	u64 buckets_bytes;
+	u64 data_limit;
+	u64 id_leaves;
+	struct diglim_index_stats index;
 };
 
-static void count_tables(struct diglim_store *store, struct bench_mem *mem)
+static u64 list_digests(const struct diglim_list *list)
 {
-	struct bucket_table *tbl;
-	struct rhashtable *ht;
-	int i;
+	const u32 *blocks = diglim_list_blocks(list);
+	u64 n = 0;
+	u32 i;
 
-	rcu_read_lock();
-	for (i = 0; i < COMPACT__LAST; i++) {
-		ht = &store->tables[i].ht;
-		/* Both tables count while a resize is in progress. */
-		for (tbl = rht_dereference_rcu(ht->tbl, ht); tbl;
-		     tbl = rht_dereference_rcu(tbl->future_tbl, ht)) {
-			mem->buckets += tbl->size;
-			mem->buckets_bytes +=
-				alloc_bytes(tbl, struct_size(tbl, buckets,
-							     tbl->size));
-		}
+	for (i = 0; i < list->nr_blocks; i++) {
+		const struct compact_list_hdr *hdr = list->data + blocks[i];
+
+		n += le32_to_cpu(hdr->count);
 	}
-	rcu_read_unlock();
+	return n;
 }
 
 static int memory_show(struct seq_file *m, void *v)
 {
 	struct diglim_store *store = &diglim_global_store;
+	unsigned long id, last_leaf = ULONG_MAX;
+	struct diglim_index_stats stats;
 	struct bench_mem mem = {};
 	struct diglim_list *list;
+	int i;
 
 	/* Pairs with smp_store_release() in diglim_store_init(). */
 	if (!smp_load_acquire(&store->ready))
@@ -383,32 +339,55 @@ static int memory_show(struct seq_file *m, void *v)
 
 	list_for_each_entry(list, &store->lists, node) {
 		mem.lists++;
-		mem.entries += list->nr_entries;
-		mem.entries_bytes +=
-			alloc_bytes(list->entries,
-				    list->nr_entries * sizeof(*list->entries));
-		mem.structs_bytes += ksize(list);
-		mem.names_bytes += ksize(list->name);
+		mem.occurrences += list_digests(list) + 1;
+		mem.list_struct_bytes += alloc_bytes(list, sizeof(*list));
 		mem.data_len += list->size;
 		mem.data_bytes += alloc_bytes(list->data, list->size);
 		if (is_vmalloc_addr(list->data))
 			mem.data_vmalloc += alloc_bytes(list->data, list->size);
+		/* No page rounding of a small list: its kmalloc size class. */
+		mem.data_limit += list->size > SZ_8K ?
+				  list->size + PAGE_SIZE :
+				  kmalloc_size_roundup(list->size);
 	}
-	count_tables(store, &mem);
+	/* The xarray leaves (64 ids each) the ids fall in. */
+	xa_for_each(&store->ids, id, list) {
+		if (id / XA_CHUNK_SIZE != last_leaf) {
+			last_leaf = id / XA_CHUNK_SIZE;
+			mem.id_leaves++;
+		}
+	}
+	for (i = 0; i < COMPACT__LAST; i++) {
+		diglim_index_stats(store, i, &stats);
+		mem.index.buckets += stats.buckets;
+		mem.index.slots += stats.slots;
+		mem.index.used += stats.used;
+		mem.index.tombstones += stats.tombstones;
+		mem.index.bytes += stats.bytes;
+	}
 	mutex_unlock(&store->lock);
 
 	seq_printf(m, "lists %llu\n", mem.lists);
-	seq_printf(m, "entries %llu\n", mem.entries);
-	seq_printf(m, "entries_bytes %llu\n", mem.entries_bytes);
-	seq_printf(m, "entry_size %zu\n", sizeof(struct diglim_entry));
-	seq_printf(m, "list_structs_bytes %llu\n", mem.structs_bytes);
+	seq_printf(m, "occurrences %llu\n", mem.occurrences);
+	seq_printf(m, "list_struct_bytes %llu\n", mem.list_struct_bytes);
 	seq_printf(m, "list_struct_size %zu\n", sizeof(struct diglim_list));
-	seq_printf(m, "names_bytes %llu\n", mem.names_bytes);
-	seq_printf(m, "buckets %llu\n", mem.buckets);
-	seq_printf(m, "buckets_bytes %llu\n", mem.buckets_bytes);
 	seq_printf(m, "data_len %llu\n", mem.data_len);
 	seq_printf(m, "data_bytes %llu\n", mem.data_bytes);
 	seq_printf(m, "data_vmalloc_bytes %llu\n", mem.data_vmalloc);
+	seq_printf(m, "data_limit_bytes %llu\n", mem.data_limit);
+	seq_printf(m, "table_buckets %llu\n", mem.index.buckets);
+	seq_printf(m, "table_slots %llu\n", mem.index.slots);
+	seq_printf(m, "table_used %llu\n", mem.index.used);
+	seq_printf(m, "table_tombstones %llu\n", mem.index.tombstones);
+	seq_printf(m, "table_bytes %llu\n", mem.index.bytes);
+	/* Occurrence nodes are per store: every type reports them all. */
+	seq_printf(m, "dup_nodes %llu\n", stats.dup_nodes);
+	seq_printf(m, "dup_occurrences %llu\n", stats.dup_occurrences);
+	seq_printf(m, "dup_bytes %llu\n", stats.dup_bytes);
+	/* Leaves and their share of the parents: an estimate. */
+	seq_printf(m, "ids_bytes %llu\n",
+		   (mem.id_leaves + DIV_ROUND_UP(mem.id_leaves, XA_CHUNK_SIZE)) *
+		   sizeof(struct xa_node));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(memory);

@@ -16,9 +16,9 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
-#include <linux/rhashtable-types.h>
 #include <linux/sizes.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 #include <asm/byteorder.h>
 
 /* Biggest list (and biggest write to digest_list_add/del), in bytes. */
@@ -30,84 +30,51 @@
 /* Suffix of the ASCII view of a list in digest_lists_loaded/. */
 #define DIGLIM_ASCII_SUFFIX ".ascii"
 
-/* Offset of an entry that indexes the digest of its list (DIGEST_LIST). */
-#define DIGLIM_LIST_DIGEST_OFF U32_MAX
+/* Lists are identified in the index by an id of this many bits. */
+#define DIGLIM_LIST_ID_BITS 20
+/* Most lists loaded at the same time: ids 1 .. 2^20 - 1. */
+#define DIGLIM_MAX_LISTS (BIT(DIGLIM_LIST_ID_BITS) - 1)
 
-struct dentry;
-struct diglim_list;
+struct diglim_dups;
+struct diglim_table;
 struct fault_attr;
 struct file;
-struct seq_file;
-
-/**
- * struct diglim_entry - One occurrence of a digest in the index.
- *
- * Entries are not allocated one by one: each list owns one array of entries,
- * one per digest it holds plus one for its own digest, allocated and freed
- * with the list.  The digest bytes are never copied: the entry points into
- * the stored list.
- */
-struct diglim_entry {
-	/**
-	 * @node: Link in the index of the entry's type (&diglim_store.tables).
-	 */
-	struct rhlist_head node;
-	/**
-	 * @list: List holding this occurrence.  Constant.
-	 */
-	struct diglim_list *list;
-	/**
-	 * @hdr_off: Offset in &diglim_list.data of the header of the block
-	 * holding the digest, or %DIGLIM_LIST_DIGEST_OFF for the entry that
-	 * indexes &diglim_list.digest.  Constant.
-	 */
-	u32 hdr_off;
-	/**
-	 * @digest_off: Offset in &diglim_list.data of the digest, unused when
-	 * @hdr_off is %DIGLIM_LIST_DIGEST_OFF.  Constant.
-	 */
-	u32 digest_off;
-};
 
 /**
  * struct diglim_list - A loaded (or being loaded) digest list.
  *
- * Allocated when an upload passed validation, published by setting @live,
- * freed after an RCU grace period once the last reference is dropped.
+ * One allocation holds the object and, after it (@tail), the offsets of the
+ * block headers of @data, the digest of the list and its label.  The name
+ * of the list, "<algo>-<hex digest>-<label>", is never stored: it is
+ * printed from them (diglim_list_name()).  Allocated when an upload
+ * passed validation, published by setting @live, freed after an RCU grace
+ * period once the last reference is dropped.
  */
 struct diglim_list {
 	/**
 	 * @ref: References: one held by the store from allocation until the
-	 * list is deleted (or its addition failed), one per open file of
+	 * list is deleted (or its addition failed), one per open view in
 	 * digest_lists_loaded/.
 	 */
 	struct kref ref;
 	/**
-	 * @rcu: Defers freeing until readers of the index are done.
+	 * @id: Id of the list in the index (&diglim_store.ids), 1 ..
+	 * %DIGLIM_MAX_LISTS.  Constant.
 	 */
-	struct rcu_head rcu;
-	/**
-	 * @node: Link in &diglim_store.lists, in insertion order.  Protected
-	 * by &diglim_store.lock; RCU readers may walk it.
-	 */
-	struct list_head node;
-	/**
-	 * @data: The list bytes exactly as uploaded, appended signature
-	 * excluded (kvmalloc'd).  Validated, constant.
-	 */
-	void *data;
+	u32 id;
 	/**
 	 * @size: Length of @data in bytes.
 	 */
-	size_t size;
+	u32 size;
 	/**
-	 * @digest: Digest of @data with @algo: the identity of the list.
+	 * @nr_blocks: Number of blocks of @data (elements of the block
+	 * offset array at the start of @tail).
 	 */
-	u8 digest[HASH_MAX_DIGESTSIZE];
+	u32 nr_blocks;
 	/**
-	 * @algo: Hash algorithm of @digest.
+	 * @algo: Hash algorithm of the list digest (&enum hash_algo).
 	 */
-	enum hash_algo algo;
+	u8 algo;
 	/**
 	 * @actions: Bit mask of &enum compact_actions performed on the list
 	 * at upload time.  Constant once @live is set.
@@ -122,55 +89,120 @@ struct diglim_list {
 	 * @live: True when the addition committed and the deletion has not
 	 * started.  Set with smp_store_release() once everything else is in
 	 * place, read with smp_load_acquire() by index readers, which skip
-	 * entries of lists that are not live.
+	 * occurrences in lists that are not live.
 	 */
 	bool live;
 	/**
-	 * @name: "<algo>-<hex digest>-<label>", the name of the binary view
-	 * in digest_lists_loaded/ and of the list in query answers.
+	 * @seq: Sequence number of the addition (&diglim_store.ops): lists
+	 * in insertion order have increasing @seq.  Constant.
 	 */
-	char *name;
+	u64 seq;
 	/**
-	 * @label: Label of the list (points into @name).
+	 * @node: Link in &diglim_store.lists, in insertion order.  Protected
+	 * by &diglim_store.lock; RCU readers may walk it.
 	 */
-	const char *label;
+	struct list_head node;
 	/**
-	 * @dentries: The binary and ASCII views in digest_lists_loaded/, or
-	 * NULL.  Protected by &diglim_store.lock.
+	 * @rcu: Defers freeing until readers of the index are done.
 	 */
-	struct dentry *dentries[2];
+	struct rcu_head rcu;
 	/**
-	 * @nr_entries: Number of elements of @entries.
+	 * @data: The list bytes exactly as uploaded, appended signature
+	 * excluded: kmalloc'd up to 8 KiB, vmalloc'd above (never rounded
+	 * up by more than a page).  Validated, constant.
 	 */
-	u32 nr_entries;
+	void *data;
 	/**
-	 * @entries: One index entry per digest of @data, then one for
-	 * @digest (kvmalloc'd).
+	 * @tail: u32 offsets of the @nr_blocks block headers of @data, in
+	 * increasing order, then the list digest (hash_digest_size[@algo]
+	 * bytes), then the label (NUL-terminated).
 	 */
-	struct diglim_entry *entries;
+	u8 tail[] __aligned(4);
 };
+
+/**
+ * diglim_list_blocks - Offsets of the block headers of a list.
+ * @list: List.
+ *
+ * Return: Array of @list->nr_blocks offsets in @list->data, increasing.
+ */
+static inline const u32 *diglim_list_blocks(const struct diglim_list *list)
+{
+	return (const u32 *)list->tail;
+}
+
+/**
+ * diglim_list_digest - Digest of a list (its identity).
+ * @list: List.
+ *
+ * Return: hash_digest_size[@list->algo] bytes.
+ */
+static inline const u8 *diglim_list_digest(const struct diglim_list *list)
+{
+	return list->tail + list->nr_blocks * sizeof(u32);
+}
+
+/**
+ * diglim_list_label - Label of a list.
+ * @list: List.
+ *
+ * Return: NUL-terminated label.
+ */
+static inline const char *diglim_list_label(const struct diglim_list *list)
+{
+	return (const char *)diglim_list_digest(list) +
+	       hash_digest_size[list->algo];
+}
 
 /**
  * struct diglim_store - A set of loaded digest lists and their index.
  *
- * The kernel uses one global store (diglim_global_store); KUnit tests create
- * private ones.
+ * The kernel uses one global store (diglim_global_store); KUnit tests and
+ * the benchmark create private ones.
  */
 struct diglim_store {
 	/**
 	 * @lock: The writer mutex.  It serialises additions, deletions and
-	 * label changes and protects @tables against modification, @lists,
-	 * @nr_digests, @label and the securityfs entries of the lists.
-	 * Readers of the index (lookups, queries, diglim_digest_get_info())
+	 * label changes and protects @tables and the tables they point to
+	 * against modification, @ids, @dups and their contents against
+	 * modification, @lists, @nr_digests, @label and @ops.  Readers of
+	 * the index (lookups, queries, the views in digest_lists_loaded/)
 	 * never take it: they use RCU.  Nothing nests inside it except the
-	 * securityfs inode locks and IMA's own locks.
+	 * locks of the xarrays and IMA's own locks.
 	 */
 	struct mutex lock;
 	/**
 	 * @tables: One index per &enum compact_types, keyed by (algorithm,
-	 * digest), one &struct diglim_entry per occurrence.
+	 * digest) (index.c), or NULL while empty.  Replaced with
+	 * rcu_assign_pointer() when rebuilt.
 	 */
-	struct rhltable tables[COMPACT__LAST];
+	struct diglim_table __rcu *tables[COMPACT__LAST];
+	/**
+	 * @ids: Loaded lists (and the list being added) by &diglim_list.id.
+	 */
+	struct xarray ids;
+	/**
+	 * @next_id: Cursor of xa_alloc_cyclic() for @ids.
+	 */
+	u32 next_id;
+	/**
+	 * @dups: Occurrences of the digests found more than once in a type
+	 * (&struct diglim_dups), by the id stored in their slot.
+	 */
+	struct xarray dups;
+	/**
+	 * @next_dup_id: Cursor of xa_alloc_cyclic() for @dups.
+	 */
+	u32 next_dup_id;
+	/**
+	 * @seed: Seed of the hash of the index (random).
+	 */
+	u32 seed;
+	/**
+	 * @sweeps: Number of removals of a list from the index so far (see
+	 * diglim_index_del_list()).
+	 */
+	u64 sweeps;
 	/**
 	 * @lists: Loaded lists in insertion order (&diglim_list.node).
 	 */
@@ -191,12 +223,6 @@ struct diglim_store {
 	 * makes every record unique and deterministic.
 	 */
 	u64 ops;
-	/**
-	 * @dir: Directory where the views of the lists are created
-	 * (digest_lists_loaded/), or NULL for a store without securityfs
-	 * entries.
-	 */
-	struct dentry *dir;
 	/**
 	 * @ready: Set with smp_store_release() once the store is
 	 * initialised.
@@ -263,65 +289,66 @@ static inline size_t diglim_block_next(const void *data, size_t off)
 	return off + sizeof(*hdr) + le32_to_cpu(hdr->datalen);
 }
 
-/* htable.c */
+/* index.c */
 
-int diglim_htable_init(struct diglim_store *store);
-void diglim_htable_destroy(struct diglim_store *store);
-int diglim_htable_insert(struct diglim_store *store,
-			 struct diglim_entry *entry, bool *new_key);
-bool diglim_htable_remove(struct diglim_store *store,
-			  struct diglim_entry *entry);
-struct diglim_list *diglim_htable_find_list(struct diglim_store *store,
-					    enum hash_algo algo,
-					    const u8 *digest);
-unsigned int diglim_htable_collect(struct diglim_store *store,
-				   enum compact_types type,
-				   enum hash_algo algo, const u8 *digest,
-				   const struct diglim_entry **found,
-				   unsigned int max);
+/**
+ * struct diglim_hit - One occurrence of a digest, found in the index.
+ * @list: List holding the occurrence.
+ * @hdr: Header of the block holding it, or NULL if the digest is the one of
+ *       @list itself (%COMPACT_DIGEST_LIST).
+ * @off: Offset of the digest in the list bytes (0 if @hdr is NULL).
+ */
+struct diglim_hit {
+	const struct diglim_list *list;
+	const struct compact_list_hdr *hdr;
+	u32 off;
+};
+
+/**
+ * struct diglim_index_stats - Occupancy of the index of one type.
+ * @buckets: Buckets (cache lines of 8 slots).
+ * @slots: Slots (@buckets * 8).
+ * @used: Slots holding a digest.
+ * @tombstones: Slots freed by a deletion, not reusable by readers' probes
+ *              until the table is rebuilt.
+ * @bytes: Memory of the table (slot array and header).
+ * @dup_nodes: Digests found more than once, with a node of occurrences.
+ * @dup_occurrences: Occurrences held by those nodes.
+ * @dup_bytes: Memory of those nodes.
+ * @miss_lines_x1000: Expected number of buckets (cache lines) a lookup of
+ *                    an absent digest reads, times 1000, for a digest
+ *                    hashed uniformly to any bucket.
+ */
+struct diglim_index_stats {
+	u64 buckets;
+	u64 slots;
+	u64 used;
+	u64 tombstones;
+	u64 bytes;
+	u64 dup_nodes;
+	u64 dup_occurrences;
+	u64 dup_bytes;
+	u64 miss_lines_x1000;
+};
+
+void diglim_index_init(struct diglim_store *store);
+void diglim_index_destroy(struct diglim_store *store);
+int diglim_index_add_list(struct diglim_store *store,
+			  struct diglim_list *list, unsigned long *new_keys);
+void diglim_index_del_list(struct diglim_store *store,
+			   struct diglim_list *list, unsigned long *gone_keys);
+struct diglim_list *diglim_index_find_list(struct diglim_store *store,
+					   enum hash_algo algo,
+					   const u8 *digest);
+unsigned int diglim_index_collect(struct diglim_store *store,
+				  enum compact_types type,
+				  enum hash_algo algo, const u8 *digest,
+				  struct diglim_hit *found, unsigned int max);
 int diglim_store_lookup(struct diglim_store *store, const u8 *digest,
 			enum hash_algo algo, enum compact_types type,
 			struct diglim_digest_info *info);
-
-/**
- * diglim_entry_is_list_digest - Whether @entry indexes a list's own digest.
- * @entry: Index entry.
- *
- * Return: True for the %COMPACT_DIGEST_LIST entry of a list.
- */
-static inline bool diglim_entry_is_list_digest(const struct diglim_entry *entry)
-{
-	return entry->hdr_off == DIGLIM_LIST_DIGEST_OFF;
-}
-
-/**
- * diglim_entry_hdr - Header of the block holding an occurrence.
- * @entry: Index entry, not a list digest entry.
- *
- * Return: The block header, inside the list bytes (possibly unaligned, the
- * structure is packed).
- */
-static inline const struct compact_list_hdr *
-diglim_entry_hdr(const struct diglim_entry *entry)
-{
-	return entry->list->data + entry->hdr_off;
-}
-
-/**
- * diglim_entry_type - Index of an entry.
- * @entry: Index entry.
- *
- * Return: The type of the block holding the occurrence, or
- * %COMPACT_DIGEST_LIST for a list digest.
- */
-static inline enum compact_types
-diglim_entry_type(const struct diglim_entry *entry)
-{
-	if (diglim_entry_is_list_digest(entry))
-		return COMPACT_DIGEST_LIST;
-
-	return le16_to_cpu(diglim_entry_hdr(entry)->type);
-}
+void diglim_index_stats(struct diglim_store *store, enum compact_types type,
+			struct diglim_index_stats *stats);
 
 /**
  * diglim_list_live - Whether a list is loaded and not being deleted.
@@ -343,7 +370,7 @@ static inline bool diglim_list_live(const struct diglim_list *list)
 
 extern struct diglim_store diglim_global_store;
 
-int diglim_store_init(struct diglim_store *store, struct dentry *dir);
+int diglim_store_init(struct diglim_store *store);
 void diglim_store_destroy(struct diglim_store *store);
 int diglim_upload(struct diglim_store *store, struct diglim_request *req);
 int diglim_set_label(struct diglim_store *store, const char *buf,
@@ -352,6 +379,9 @@ bool diglim_get_list(struct diglim_list *list);
 void diglim_put_list(struct diglim_list *list);
 unsigned long diglim_store_count(struct diglim_store *store,
 				 enum compact_types type);
+int diglim_list_name(const struct diglim_list *list, char *buf, size_t size);
+void *diglim_data_alloc(size_t size);
+void *diglim_data_fit(void *data, size_t alloc_size, size_t size);
 
 /* ima.c */
 
@@ -366,9 +396,29 @@ u8 diglim_ima_file_actions(struct file *file);
 
 /* fs.c */
 
-int diglim_fs_add_list(struct diglim_store *store, struct diglim_list *list);
+struct dentry;
+struct inode;
+
+bool diglim_may_write(const struct file *file);
+int diglim_write_only_open(struct inode *inode, struct file *file);
+
+/* upload.c */
+
+extern const struct file_operations diglim_add_fops;
+extern const struct file_operations diglim_del_fops;
 int diglim_add_path(const char *name);
-void diglim_fs_remove_list(struct diglim_list *list);
+
+/* label.c */
+
+extern const struct file_operations diglim_label_fops;
+
+/* query.c */
+
+extern const struct file_operations diglim_query_fops;
+
+/* views.c */
+
+void diglim_views_init(struct dentry *dir);
 
 /* fault.c */
 

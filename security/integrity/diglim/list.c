@@ -8,19 +8,20 @@
  *
  * Fault points (fail_diglim) on the add path, in order:
  *
- * - fs.c, upload by path: copy of the path, path lookup, file open, file
- *   read (4); upload of a raw buffer: copy of the buffer (1);
+ * - upload.c, upload by path: copy of the path, path lookup, file open,
+ *   file read (4); upload of a raw buffer: copy of the buffer (1);
  * - ima.c: hash transform for the list digest (1);
- * - here: list object, list name, entries array (3), and the IMA event
- *   name (1, global store only);
- * - htable.c: one per index insertion, that is one per digest plus one for
- *   the list digest (nr_digests + 1);
- * - fs.c: the two files in digest_lists_loaded/ (2, global store only).
+ * - here: list object, list id (2);
+ * - ima.c: the name of the IMA record of the addition (1, global store
+ *   only);
+ * - index.c: one per index insertion, that is one per digest plus one for
+ *   the list digest (nr_digests + 1).
  *
- * So a raw buffer of N digests has 1 + 1 + 4 + (N + 1) + 2 = N + 9 points
- * and a path upload 4 + 1 + 4 + (N + 1) + 2 = N + 12.  A deletion has none:
- * once its list is loaded, it succeeds (failslab can still fail its own
- * allocations before it starts).
+ * So a raw buffer of N digests has 1 + 1 + 3 + (N + 1) = N + 6 points and
+ * a path upload 4 + 1 + 3 + (N + 1) = N + 9.  A deletion has none: once
+ * its list is loaded, it succeeds (failslab can still fail its own
+ * allocations before it starts).  Nothing is created in securityfs: the
+ * views in digest_lists_loaded/ exist while they are used (views.c).
  *
  * IMA records (global store): every addition and deletion is recorded as
  * critical data (diglim_ima_record()), named after the operation and its
@@ -40,6 +41,8 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
+#include <linux/xarray.h>
 
 /* The store behind securityfs and the kernel API. */
 struct diglim_store diglim_global_store;
@@ -47,27 +50,95 @@ struct diglim_store diglim_global_store;
 /**
  * diglim_store_init - Initialise a store.
  * @store: Store to initialise.
- * @dir: Directory for the views of the lists, or NULL.
  *
  * Context: Process context.
- * Return: 0 or -errno.
+ * Return: 0.
  */
-int diglim_store_init(struct diglim_store *store, struct dentry *dir)
+int diglim_store_init(struct diglim_store *store)
 {
-	int err;
-
 	memset(store, 0, sizeof(*store));
 	mutex_init(&store->lock);
 	INIT_LIST_HEAD(&store->lists);
-	store->dir = dir;
+	diglim_index_init(store);
 
-	err = diglim_htable_init(store);
-	if (err)
-		return err;
-
-	/* Pairs with smp_load_acquire() in diglim_store_lookup(). */
+	/* Pairs with smp_load_acquire() in the index readers. */
 	smp_store_release(&store->ready, true);
 	return 0;
+}
+
+/**
+ * diglim_list_name - Print the name of a list.
+ * @list: List.
+ * @buf: Output buffer.
+ * @size: Size of @buf (NAME_MAX + 1 is always enough).
+ *
+ * The name, "<algo>-<hex digest>-<label>", names the binary view of the
+ * list in digest_lists_loaded/ and the list in query answers.
+ *
+ * Context: Any context.
+ * Return: Length of the name (as snprintf()).
+ */
+int diglim_list_name(const struct diglim_list *list, char *buf, size_t size)
+{
+	return snprintf(buf, size, "%s-%*phN-%s", hash_algo_name[list->algo],
+			(int)hash_digest_size[list->algo],
+			diglim_list_digest(list), diglim_list_label(list));
+}
+
+/* Lists up to this size are kmalloc'd, bigger ones vmalloc'd. */
+#define DATA_KMALLOC_MAX (2 * PAGE_SIZE)
+
+/**
+ * diglim_data_alloc - Allocate the buffer of the bytes of a list.
+ * @size: Size of the list, at least 1.
+ *
+ * kmalloc() up to 8 KiB, where size classes waste less than a page,
+ * vmalloc() above, which rounds to a page.  kvmalloc() would round sizes
+ * above a page to a power of two: up to twice the list.
+ *
+ * Context: Process context.
+ * Return: The buffer (free it with kvfree()) or NULL.
+ */
+void *diglim_data_alloc(size_t size)
+{
+	if (size <= DATA_KMALLOC_MAX)
+		return kmalloc(size, GFP_KERNEL_ACCOUNT);
+
+	return __vmalloc(size, GFP_KERNEL_ACCOUNT);
+}
+
+/**
+ * diglim_data_fit - Move list bytes into a right-sized buffer.
+ * @data: Buffer from diglim_data_alloc().
+ * @alloc_size: Size @data was allocated with.
+ * @size: Size of the list in @data, at most @alloc_size.
+ *
+ * Used when an appended signature was stripped: the bytes are copied into a
+ * buffer of @size if that takes less memory.
+ *
+ * Context: Process context.
+ * Return: The buffer holding the list: @data, or a copy (then @data is
+ * freed).  Never fails: without memory, @data is kept.
+ */
+void *diglim_data_fit(void *data, size_t alloc_size, size_t size)
+{
+	size_t have, need;
+	void *copy;
+
+	have = alloc_size <= DATA_KMALLOC_MAX ? kmalloc_size_roundup(alloc_size) :
+						 PAGE_ALIGN(alloc_size);
+	need = size <= DATA_KMALLOC_MAX ? kmalloc_size_roundup(size) :
+					   PAGE_ALIGN(size);
+	if (!size || need >= have)
+		return data;
+
+	copy = diglim_data_alloc(size);
+	if (!copy)
+		return data;
+
+	memcpy(copy, data, size);
+	kvfree(data);
+	return copy;
 }
 
 static void free_list_rcu(struct rcu_head *head)
@@ -78,17 +149,15 @@ static void free_list_rcu(struct rcu_head *head)
 	 * RCU callbacks may run in softirq context: kvfree() is fine there,
 	 * vfree() defers the unmapping to a work item when in_interrupt().
 	 */
-	kvfree(list->entries);
 	kvfree(list->data);
-	kfree(list->name);
-	kfree(list);
+	kvfree(list);
 }
 
 static void release_list(struct kref *ref)
 {
 	struct diglim_list *list = container_of(ref, struct diglim_list, ref);
 
-	/* Index readers may still look at the list and its entries. */
+	/* Index readers may still look at the list. */
 	call_rcu(&list->rcu, free_list_rcu);
 }
 
@@ -120,152 +189,97 @@ void diglim_put_list(struct diglim_list *list)
 
 /**
  * alloc_list - Allocate a list object for an upload.
+ * @store: Store.
  * @req: Validated upload; @req->data is moved into the list.
- * @nr_digests: Number of digests in @req->data.
  * @algo: Algorithm of @digest.
  * @digest: Digest of @req->data.
  * @label: Label of the list.
  *
- * Return: The list, not live, with its entries filled in but not indexed, or
+ * Return: The list, not live, in &diglim_store.ids but not indexed, or
  * ERR_PTR(-ENAMETOOLONG) if the name of its ASCII view would be longer than
- * %NAME_MAX, ERR_PTR(-ENOMEM).
+ * %NAME_MAX, ERR_PTR(-ENOSPC) if %DIGLIM_MAX_LISTS lists are loaded,
+ * ERR_PTR(-ENOMEM).
  */
-static struct diglim_list *alloc_list(struct diglim_request *req,
-				      size_t nr_digests, enum hash_algo algo,
-				      const u8 *digest, const char *label)
+static struct diglim_list *alloc_list(struct diglim_store *store,
+				      struct diglim_request *req,
+				      enum hash_algo algo, const u8 *digest,
+				      const char *label)
 {
 	const size_t digest_size = hash_digest_size[algo];
+	const size_t label_len = strlen(label);
 	struct diglim_list *list;
-	size_t off, name_len, i = 0;
+	size_t off, nr_blocks = 0;
+	u32 *blocks;
+	int err;
 
 	/* The longest name is the one of the ASCII view. */
-	name_len = strlen(hash_algo_name[algo]) + 1 + digest_size * 2 + 1 +
-		   strlen(label) + strlen(DIGLIM_ASCII_SUFFIX);
-	if (name_len > NAME_MAX)
+	if (strlen(hash_algo_name[algo]) + 1 + digest_size * 2 + 1 +
+	    label_len + strlen(DIGLIM_ASCII_SUFFIX) > NAME_MAX)
 		return ERR_PTR(-ENAMETOOLONG);
 
 	/* Lists are at most 64 MiB: u32 offsets and counts are enough. */
 	if (WARN_ON_ONCE(req->size > DIGLIM_MAX_LIST_SIZE))
 		return ERR_PTR(-EFBIG);
 
+	for (off = 0; off < req->size; off = diglim_block_next(req->data, off))
+		nr_blocks++;
+
 	if (diglim_should_fail())
 		return ERR_PTR(-ENOMEM);
-	list = kzalloc(sizeof(*list), GFP_KERNEL_ACCOUNT);
+	list = kvzalloc(struct_size(list, tail, nr_blocks * sizeof(u32) +
+					       digest_size + label_len + 1),
+			GFP_KERNEL_ACCOUNT);
 	if (!list)
 		return ERR_PTR(-ENOMEM);
 
 	kref_init(&list->ref);
 	INIT_LIST_HEAD(&list->node);
 	list->algo = algo;
-	memcpy(list->digest, digest, digest_size);
 	list->actions = req->actions;
 	/* With IMA records, only the record of the addition measures it. */
 	if (req->record)
 		list->actions &= ~BIT(COMPACT_ACTION_IMA_MEASURED);
-
-	if (diglim_should_fail())
-		goto out_free_list;
-	list->name = kasprintf(GFP_KERNEL_ACCOUNT, "%s-%*phN-%s",
-			       hash_algo_name[algo], (int)digest_size, digest,
-			       label);
-	if (!list->name)
-		goto out_free_list;
-	list->label = list->name + strlen(list->name) - strlen(label);
-
-	list->nr_entries = nr_digests + 1;
-	if (diglim_should_fail())
-		goto out_free_name;
-	list->entries = kvcalloc(list->nr_entries, sizeof(*list->entries),
-				 GFP_KERNEL_ACCOUNT);
-	if (!list->entries)
-		goto out_free_name;
+	list->nr_blocks = nr_blocks;
+	blocks = (u32 *)list->tail;
+	nr_blocks = 0;
+	for (off = 0; off < req->size; off = diglim_block_next(req->data, off))
+		blocks[nr_blocks++] = off;
+	memcpy((u8 *)diglim_list_digest(list), digest, digest_size);
+	memcpy((char *)diglim_list_label(list), label, label_len + 1);
 
 	/* From here the list owns the bytes. */
 	list->data = req->data;
 	list->size = req->size;
 	req->data = NULL;
 
-	for (off = 0; off < list->size; off = diglim_block_next(list->data, off)) {
-		const struct compact_list_hdr *hdr = list->data + off;
-		const u32 size = hash_digest_size[le16_to_cpu(hdr->algo)];
-		const u32 count = le32_to_cpu(hdr->count);
-		u32 j;
+	/*
+	 * Published last: index readers find lists by id.  Ids are handed
+	 * out cyclically, so a deleted list's id is not reused at once.
+	 */
+	err = -ENOMEM;
+	if (diglim_should_fail())
+		goto out_free;
+	err = xa_alloc_cyclic(&store->ids, &list->id, list,
+			      XA_LIMIT(1, DIGLIM_MAX_LISTS), &store->next_id,
+			      GFP_KERNEL_ACCOUNT);
+	if (err < 0)
+		goto out_free;
 
-		for (j = 0; j < count; j++, i++) {
-			list->entries[i].list = list;
-			list->entries[i].hdr_off = off;
-			list->entries[i].digest_off = off + sizeof(*hdr) +
-						      j * size;
-		}
-	}
-
-	list->entries[i].list = list;
-	list->entries[i].hdr_off = DIGLIM_LIST_DIGEST_OFF;
-	list->entries[i].digest_off = DIGLIM_LIST_DIGEST_OFF;
 	return list;
 
-out_free_name:
-	kfree(list->name);
-out_free_list:
-	kfree(list);
-	return ERR_PTR(-ENOMEM);
+out_free:
+	kvfree(list->data);
+	kvfree(list);
+	return ERR_PTR(err == -EBUSY ? -ENOSPC : err);
 }
 
-/**
- * unindex_list - Remove the first @nr entries of a list from the index.
- * @store: Store.
- * @list: List.
- * @nr: Number of entries to remove.
- * @update_counts: Whether the entries were counted in @store->nr_digests.
- */
-static void unindex_list(struct diglim_store *store, struct diglim_list *list,
-			 u32 nr, bool update_counts)
+/* Takes a list out of the store's ids and drops the store's reference. */
+static void drop_list(struct diglim_store *store, struct diglim_list *list)
 {
 	lockdep_assert_held(&store->lock);
 
-	while (nr--) {
-		struct diglim_entry *entry = &list->entries[nr];
-		const enum compact_types type = diglim_entry_type(entry);
-
-		if (diglim_htable_remove(store, entry) && update_counts)
-			WRITE_ONCE(store->nr_digests[type],
-				   store->nr_digests[type] - 1);
-		cond_resched();
-	}
-}
-
-/**
- * index_list - Insert all entries of a list that is not live yet.
- * @store: Store.
- * @list: List.
- * @new_keys: Output: per type, the number of keys the list adds.
- *
- * Return: 0, or -errno after removing what was inserted.
- */
-static int index_list(struct diglim_store *store, struct diglim_list *list,
-		      unsigned long *new_keys)
-{
-	u32 i;
-	int err;
-
-	lockdep_assert_held(&store->lock);
-
-	for (i = 0; i < list->nr_entries; i++) {
-		struct diglim_entry *entry = &list->entries[i];
-		bool new_key;
-
-		err = diglim_htable_insert(store, entry, &new_key);
-		if (err) {
-			unindex_list(store, list, i, false);
-			return err;
-		}
-
-		if (new_key)
-			new_keys[diglim_entry_type(entry)]++;
-		cond_resched();
-	}
-
-	return 0;
+	xa_erase(&store->ids, list->id);
+	diglim_put_list(list);
 }
 
 static void consume_label(struct diglim_store *store,
@@ -293,6 +307,7 @@ static void commit_add(struct diglim_store *store,
 			   store->nr_digests[i] + new_keys[i]);
 
 	store->ops++;
+	list->seq = store->ops;
 	list_add_tail_rcu(&list->node, &store->lists);
 	consume_label(store, req);
 
@@ -315,7 +330,7 @@ static const char *upload_label(struct diglim_store *store,
 }
 
 static int add_list(struct diglim_store *store, struct diglim_request *req,
-		    size_t nr_digests, enum hash_algo algo, const u8 *digest)
+		    enum hash_algo algo, const u8 *digest)
 {
 	unsigned long new_keys[COMPACT__LAST] = {};
 	struct diglim_list *list;
@@ -325,11 +340,11 @@ static int add_list(struct diglim_store *store, struct diglim_request *req,
 
 	lockdep_assert_held(&store->lock);
 
-	if (diglim_htable_find_list(store, algo, digest))
+	if (diglim_index_find_list(store, algo, digest))
 		return -EEXIST;
 
 	label = upload_label(store, req);
-	list = alloc_list(req, nr_digests, algo, digest, label);
+	list = alloc_list(store, req, algo, digest, label);
 	if (IS_ERR(list))
 		return PTR_ERR(list);
 
@@ -339,17 +354,13 @@ static int add_list(struct diglim_store *store, struct diglim_request *req,
 		if (IS_ERR(event)) {
 			err = PTR_ERR(event);
 			event = NULL;
-			goto out_put_list;
+			goto out_drop_list;
 		}
 	}
 
-	err = index_list(store, list, new_keys);
+	err = diglim_index_add_list(store, list, new_keys);
 	if (err)
-		goto out_put_list;
-
-	err = diglim_fs_add_list(store, list);
-	if (err)
-		goto out_unindex_list;
+		goto out_drop_list;
 
 	/*
 	 * Record last: nothing can fail after this, so the measurement log
@@ -357,20 +368,34 @@ static int add_list(struct diglim_store *store, struct diglim_request *req,
 	 * IMA rule asks for one, or IMA failed) the list is loaded but is not
 	 * measured: it vouches for no PCR.
 	 */
-	if (event && !diglim_ima_record(event, list->digest, algo, -1,
-					&list->pcr))
+	if (event && !diglim_ima_record(event, diglim_list_digest(list), algo,
+					-1, &list->pcr))
 		list->actions |= BIT(COMPACT_ACTION_IMA_MEASURED);
 
 	commit_add(store, req, list, new_keys);
 	kfree(event);
 	return 0;
 
-out_unindex_list:
-	unindex_list(store, list, list->nr_entries, false);
-out_put_list:
+out_drop_list:
 	kfree(event);
-	diglim_put_list(list);
+	drop_list(store, list);
 	return err;
+}
+
+/* Removes a list that is not live any more from the store. */
+static void remove_list(struct diglim_store *store, struct diglim_list *list)
+{
+	unsigned long gone_keys[COMPACT__LAST] = {};
+	int i;
+
+	lockdep_assert_held(&store->lock);
+
+	diglim_index_del_list(store, list, gone_keys);
+	for (i = 0; i < COMPACT__LAST; i++)
+		WRITE_ONCE(store->nr_digests[i],
+			   store->nr_digests[i] - gone_keys[i]);
+	list_del_rcu(&list->node);
+	drop_list(store, list);
 }
 
 static int del_list(struct diglim_store *store, struct diglim_request *req,
@@ -385,8 +410,8 @@ static int del_list(struct diglim_store *store, struct diglim_request *req,
 	lockdep_assert_held(&store->lock);
 
 	label = upload_label(store, req);
-	list = diglim_htable_find_list(store, algo, digest);
-	if (!list || strcmp(list->label, label))
+	list = diglim_index_find_list(store, algo, digest);
+	if (!list || strcmp(diglim_list_label(list), label))
 		return -ENOENT;
 
 	/*
@@ -413,7 +438,7 @@ static int del_list(struct diglim_store *store, struct diglim_request *req,
 		 * Record first, into the PCR of the addition: a verifier of
 		 * that PCR must see the list go, or the list stays.
 		 */
-		err = diglim_ima_record(event, list->digest, algo,
+		err = diglim_ima_record(event, diglim_list_digest(list), algo,
 					list->actions & measured ? list->pcr : -1,
 					&pcr);
 		kfree(event);
@@ -427,11 +452,8 @@ static int del_list(struct diglim_store *store, struct diglim_request *req,
 	 */
 	WRITE_ONCE(list->live, false);
 	store->ops++;
-	diglim_fs_remove_list(list);
-	unindex_list(store, list, list->nr_entries, true);
-	list_del_rcu(&list->node);
+	remove_list(store, list);
 	consume_label(store, req);
-	diglim_put_list(list);
 	return 0;
 }
 
@@ -441,9 +463,9 @@ static int del_list(struct diglim_store *store, struct diglim_request *req,
  * @req: Request; @req->data is consumed in every case.
  *
  * The list is validated, then identified by its digest (IMA's hash algorithm,
- * sha256 without IMA).  An addition indexes every digest of the list, creates
- * its views in securityfs and publishes it in one step; on any failure the
- * store is left exactly as it was.  A deletion needs the same bytes, the same
+ * sha256 without IMA).  An addition indexes every digest of the list and
+ * publishes it in one step; on any failure the store is left exactly as it
+ * was.  A deletion needs the same bytes, the same
  * label and at least the actions recorded at addition.
  *
  * Context: Process context, takes &diglim_store.lock.
@@ -456,6 +478,7 @@ static int del_list(struct diglim_store *store, struct diglim_request *req,
  *   measured list whose deletion cannot be recorded into the PCR that
  *   recorded its addition.
  * * %-ENAMETOOLONG - The name of the list views would exceed %NAME_MAX.
+ * * %-ENOSPC - Addition when %DIGLIM_MAX_LISTS lists are loaded.
  * * %-ENOMEM - Out of memory (or injected fault).
  * * %-EINTR - Interrupted while waiting for the writer mutex.
  */
@@ -483,7 +506,7 @@ int diglim_upload(struct diglim_store *store, struct diglim_request *req)
 		goto out_free_data;
 
 	if (req->op == DIGEST_LIST_ADD)
-		err = add_list(store, req, nr_digests, algo, digest);
+		err = add_list(store, req, algo, digest);
 	else
 		err = del_list(store, req, algo, digest);
 
@@ -566,16 +589,13 @@ void diglim_store_destroy(struct diglim_store *store)
 	mutex_lock(&store->lock);
 	list_for_each_entry_safe(list, tmp, &store->lists, node) {
 		WRITE_ONCE(list->live, false);
-		diglim_fs_remove_list(list);
-		unindex_list(store, list, list->nr_entries, true);
-		list_del_rcu(&list->node);
-		diglim_put_list(list);
+		remove_list(store, list);
 	}
 	kfree(store->label);
 	store->label = NULL;
 	store->ready = false;
 	mutex_unlock(&store->lock);
 
-	diglim_htable_destroy(store);
+	diglim_index_destroy(store);
 	mutex_destroy(&store->lock);
 }

@@ -79,9 +79,10 @@ static void show_hit(struct seq_file *m, const struct diglim_hit *hit)
 {
 	const struct diglim_list *list = hit->list;
 	const struct compact_list_hdr *hdr = hit->hdr;
+	char name[NAME_MAX + 1];
 
-	seq_printf(m, DIGLIM_LIST_NAME_FMT " (actions: %u): ",
-		   DIGLIM_LIST_NAME_ARGS(list), list->actions);
+	diglim_list_name(list, name, sizeof(name));
+	seq_printf(m, "%s (actions: %u): ", name, list->actions);
 	if (!hdr) {
 		seq_printf(m, "type: %u, size: %u\n", COMPACT_DIGEST_LIST,
 			   list->size);

@@ -259,6 +259,7 @@ out_free_name:
  * * %-ENAMETOOLONG - Path of %PATH_MAX bytes or more, or list view name
  *   longer than %NAME_MAX.
  * * %-EEXIST - Addition of a list already loaded.
+ * * %-ENOSPC - Addition when %DIGLIM_MAX_LISTS lists are loaded.
  * * %-ENOENT - Deletion of a list not loaded with this label, or missing
  *   file.
  * * %-ENOMEM - Out of memory.

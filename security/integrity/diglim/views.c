@@ -512,9 +512,8 @@ static unsigned int collect_names(const struct views_cursor *cursor,
 		if (list->seq < min_seq || !diglim_list_live(list))
 			continue;
 
-		len = snprintf(names->name, sizeof(names->name),
-			       DIGLIM_LIST_NAME_FMT,
-			       DIGLIM_LIST_NAME_ARGS(list));
+		len = diglim_list_name(list, names->name,
+				       sizeof(names->name));
 		/* Should already be checked in alloc_list(). */
 		if (WARN_ON_ONCE(len + strlen(DIGLIM_ASCII_SUFFIX) > NAME_MAX))
 			continue;

@@ -34,4 +34,8 @@ typedef __s64 s64;
 /* For diglim_list_live() in diglim.h, which the parser never calls. */
 #define smp_load_acquire(p)	__atomic_load_n(p, __ATOMIC_ACQUIRE)
 
+/* From <linux/compiler_types.h>, which the kernel's types.h pulls in. */
+#define __aligned(x)	__attribute__((__aligned__(x)))
+#define __rcu
+
 #endif /* _FUZZ_SHIM_LINUX_TYPES_H */
