@@ -66,6 +66,37 @@ static int hash_list(struct crypto_shash *tfm, const void *data, size_t size,
 	return err;
 }
 
+/*
+ * One transform per algorithm, allocated at first use and kept: looking up
+ * and allocating one per upload cost more than hashing a small list.  A
+ * shash transform may be used by several callers at once, each with its
+ * own descriptor.
+ */
+static struct crypto_shash *list_tfms[HASH_ALGO__LAST];
+
+static struct crypto_shash *list_hash_tfm(enum hash_algo algo)
+{
+	struct crypto_shash *tfm, *old;
+
+	/* Pairs with cmpxchg() below: a transform seen is initialised. */
+	tfm = smp_load_acquire(&list_tfms[algo]);
+	if (tfm)
+		return tfm;
+
+	tfm = crypto_alloc_shash(hash_algo_name[algo], 0, 0);
+	if (IS_ERR(tfm))
+		return tfm;
+
+	/* Another caller may have been faster: keep its transform. */
+	old = cmpxchg(&list_tfms[algo], NULL, tfm);
+	if (old) {
+		crypto_free_shash(tfm);
+		return old;
+	}
+
+	return tfm;
+}
+
 /**
  * diglim_calc_list_digest - Compute the digest of a list.
  * @data: List bytes.
@@ -81,18 +112,15 @@ int diglim_calc_list_digest(const void *data, size_t size,
 			    enum hash_algo algo, u8 *digest, enum ops op)
 {
 	struct crypto_shash *tfm;
-	int err;
 
 	if (diglim_op_should_fail(op))
 		return -ENOMEM;
 
-	tfm = crypto_alloc_shash(hash_algo_name[algo], 0, 0);
+	tfm = list_hash_tfm(algo);
 	if (IS_ERR(tfm))
 		return PTR_ERR(tfm);
 
-	err = hash_list(tfm, data, size, digest);
-	crypto_free_shash(tfm);
-	return err;
+	return hash_list(tfm, data, size, digest);
 }
 
 /**
