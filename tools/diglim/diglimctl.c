@@ -155,23 +155,47 @@ static int open_entry(const struct ctl_opts *o, const char *name, int flags)
 	return fd;
 }
 
+/*
+ * The entries written by this run, each opened once: every write() is a
+ * request of its own, so a command adding many lists makes one write per
+ * list instead of an open, a write and a close.
+ */
+static struct {
+	const char *name;
+	int fd;
+} entry_fds[3];
+
 /* One write() is one request; returns 0 or -errno. */
 static int write_request(const struct ctl_opts *o, const char *name,
 			 const void *data, size_t len)
 {
+	unsigned int i;
 	ssize_t n;
-	int fd, err = 0;
+	int fd = -1;
 
-	fd = open_entry(o, name, O_WRONLY);
-	if (fd < 0)
-		return -EBADF;
+	for (i = 0; i < ARRAY_SIZE(entry_fds) && entry_fds[i].name; i++) {
+		if (!strcmp(entry_fds[i].name, name)) {
+			fd = entry_fds[i].fd;
+			break;
+		}
+	}
+	if (fd < 0) {
+		fd = open_entry(o, name, O_WRONLY);
+		if (fd < 0)
+			return -EBADF;
+		if (i < ARRAY_SIZE(entry_fds)) {
+			entry_fds[i].name = name;
+			entry_fds[i].fd = fd;
+		}
+	}
 	n = write(fd, data, len);
+	if (i == ARRAY_SIZE(entry_fds))
+		close(fd);
 	if (n < 0)
-		err = -errno;
-	else if ((size_t)n != len)
-		err = -EIO;
-	close(fd);
-	return err;
+		return -errno;
+	if ((size_t)n != len)
+		return -EIO;
+	return 0;
 }
 
 /* The kernel needs an absolute path; symlinks are kept (they give the label). */
