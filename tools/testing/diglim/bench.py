@@ -327,7 +327,8 @@ def cmd_table(d):
         return 'met' if ok else 'MISSED'
 
     # 1. Loading
-    sec('1. Load (echo <path> > digest_list_add, every list)')
+    sec('1. Load: diglimctl add <every list> (one process, one write of '
+        'the path per list on one open digest_list_add), no IMA rule')
     y2021 = {'full': (99100, 1423, 0.628), 'small': (5986, 1104, 0.062)}
     for s in ('full', 'small'):
         n, nl, t21 = y2021[s]
@@ -345,6 +346,14 @@ def cmd_table(d):
         dt = f('del_%s_s' % s)
         if dt is not None:
             row('  delete the same lists', '%.3f s' % dt, '', '')
+        ts, tl = f('load_%s_shell_s' % s), f('shell_loop_%s_s' % s)
+        if ts is not None:
+            row('  the same with a bash loop (echo <path> > '
+                'digest_list_add)', '%.3f s' % ts, '%.3f s (diglimctl)' % t,
+                '%.2f' % (ts / t), 'information')
+        if tl is not None:
+            row('    of which the loop alone (echo <path> > a tmpfs file)',
+                '%.3f s' % tl, '', '', 'information')
     t = f('load_ima_s')
     if t is not None:
         row('load small set, lists measured+appraised (IMA, TPM)',
@@ -415,12 +424,27 @@ def cmd_table(d):
             (s, nd, nl, k.get('occurrences', '?')))
         data = list_data(m, k)
         index = m['total'] - data
+        # What DIGLIM holds by structure (ksize()): the measured delta can
+        # be lower when the load reuses slab objects freed by an earlier
+        # step; the verdicts take the larger of the two.
+        acct = None
+        if k:
+            acct = sum(kint(k, x) or 0 for x in (
+                'table_bytes', 'dup_bytes', 'list_struct_bytes',
+                'ids_bytes'))
         if s == 'small':
             row('kernel memory gained: Slab + VmallocUsed (/proc/meminfo), '
                 'lists included', fmt_bytes(m['total']),
                 '764 KiB (2021: 208 + 556)',
-                '%.2f' % (m['total'] / (764 * 1024)),
-                '<= 764 KiB (%s)' % verdict(m['total'], 764 * 1024))
+                '%.2f' % (m['total'] / (764 * 1024)), 'information')
+            if acct is not None:
+                tot = max(m['total'], acct + data)
+                row('  judged: the larger of the above and the list '
+                    'bytes + index by structure (%s)' %
+                    fmt_bytes(acct + data), fmt_bytes(tot),
+                    '764 KiB (2021: 208 + 556)',
+                    '%.2f' % (tot / (764 * 1024)),
+                    '<= 764 KiB (%s)' % verdict(tot, 764 * 1024))
         else:
             row('kernel memory gained: Slab + VmallocUsed (/proc/meminfo), '
                 'lists included', fmt_bytes(m['total']), '', '',
@@ -457,8 +481,9 @@ def cmd_table(d):
             '<= %s (%s)' %
             (fmt_bytes(lim) if lim is not None else '?',
              verdict(data if lim is not None else None, lim or 0)))
-        sec('  (the target of data_bytes, data_limit_bytes: data_len + one '
-            'page (4096 B) per list beyond 8 KiB)')
+        sec('  (the target of data_bytes, data_limit_bytes: each list up to '
+            '8 KiB in its kmalloc size class, no page rounding; each list '
+            'beyond 8 KiB at its size plus at most one page)')
         if kint(k, 'data_vmalloc_bytes') is not None:
             row('  of which vmalloc (data_vmalloc_bytes)',
                 fmt_bytes(kint(k, 'data_vmalloc_bytes')), '', '')
@@ -468,9 +493,21 @@ def cmd_table(d):
             breakdown(row, m, k, nd, index)
         per = index / nd
         lim = 32 if s == 'full' else 64
-        row('index memory per digest (measured, lists excluded)',
-            '%.1f B' % per, '64 B (2021)', '%.2f' % (per / 64),
-            '<= %d B (%s)' % (lim, verdict(per, lim)))
+        if acct is None:
+            row('index memory per digest (measured, lists excluded)',
+                '%.1f B' % per, '64 B (2021)', '%.2f' % (per / 64),
+                '<= %d B (%s)' % (lim, verdict(per, lim)))
+        else:
+            row('index memory per digest, measured (lists excluded)',
+                '%.1f B' % per, '64 B (2021)', '%.2f' % (per / 64),
+                'information')
+            row('index memory per digest, by structure (ksize)',
+                '%.1f B' % (acct / nd), '64 B (2021)',
+                '%.2f' % (acct / nd / 64), 'information')
+            judged = max(per, acct / nd)
+            row('index memory per digest, judged (the larger)',
+                '%.1f B' % judged, '64 B (2021)', '%.2f' % (judged / 64),
+                '<= %d B (%s)' % (lim, verdict(judged, lim)))
         if k:
             core = ((kint(k, 'table_bytes') or 0) +
                     (kint(k, 'dup_bytes') or 0)) / nd

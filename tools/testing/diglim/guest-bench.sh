@@ -140,7 +140,19 @@ snapshot() {
 
 # Writes the path of every list of a directory to digest_list_add or
 # digest_list_del, as a loader would.
+# A loader: diglimctl (one process, one open of the entry, one write per
+# list), as a boot script or a package manager hook would run it; the shell
+# loop below (an open, a write and a close per list, in bash) is also timed
+# once, as information.
+CTL=${DIGLIM_BUILD:-/nonexistent}/tools/diglim/diglimctl
 upload_dir() {
+	if [ -x "$CTL" ]; then
+		"$CTL" "$2" "$1"/* >/dev/null
+		return
+	fi
+	upload_dir_shell "$@"
+}
+upload_dir_shell() {
 	local f
 	for f in "$1"/*; do
 		echo "$f" >"$DIGLIM/digest_list_$2" || return 1
@@ -216,7 +228,9 @@ res set_small_digests "$2"
 res set_small_bytes "$3"
 ok "make the files and the lists"
 
-for set in full small; do
+# The small set first: its memory is measured before the full set leaves
+# freed slab objects behind for it to reuse.
+for set in small full; do
 	dir=$W/$set
 	ndig=$(sed -n "s/^set_${set}_digests //p" "$RES/results")
 	say "loading the $set set"
@@ -247,6 +261,25 @@ for set in full small; do
 		ok "delete the $set set"
 	else
 		fail "delete the $set set" "digests left: $(cat $DIGLIM/digests_count)"
+	fi
+	# The same with the shell loop, and the loop alone (writing the
+	# paths to a tmpfs file): information on what the shell costs.
+	if [ -x "$CTL" ]; then
+		t0=$EPOCHREALTIME
+		upload_dir_shell "$dir" add
+		rc=$?
+		t1=$EPOCHREALTIME
+		res "load_${set}_shell_s" "$(elapsed "$t0" "$t1")"
+		upload_dir_shell "$dir" del || rc=1
+		t0=$EPOCHREALTIME
+		for f in "$dir"/*; do echo "$f" >"$W/paths"; done
+		t1=$EPOCHREALTIME
+		res "shell_loop_${set}_s" "$(elapsed "$t0" "$t1")"
+		if [ $rc = 0 ] && [ "$(count 'Digest list')" = 0 ]; then
+			ok "load and delete the $set set with a shell loop"
+		else
+			fail "load and delete the $set set with a shell loop"
+		fi
 	fi
 done
 
@@ -629,7 +662,7 @@ if [ $SMOKE = 0 ] && perf --version >/dev/null 2>&1; then
 		profile "${p%:*}" bash -c "$(declare -f catall); W=$W catall"
 	done
 	rm -rf "$W/run"
-	profile load_full bash -c "$(declare -f upload_dir); DIGLIM=$DIGLIM upload_dir $W/full add"
+	profile load_full bash -c "$(declare -f upload_dir upload_dir_shell); CTL=$CTL DIGLIM=$DIGLIM upload_dir $W/full add"
 	upload_dir "$W/full" del
 	ok "profiles"
 fi
