@@ -327,8 +327,8 @@ def cmd_table(d):
         return 'met' if ok else 'MISSED'
 
     # 1. Loading
-    sec('1. Load: diglimctl add <every list> (one process, one write of '
-        'the path per list on one open digest_list_add), no IMA rule')
+    sec('1. Load: one process (upload-lists) writes the path of every '
+        'list, one write() each, on one open digest_list_add; no IMA rule')
     y2021 = {'full': (99100, 1423, 0.628), 'small': (5986, 1104, 0.062)}
     for s in ('full', 'small'):
         n, nl, t21 = y2021[s]
@@ -349,7 +349,7 @@ def cmd_table(d):
         ts, tl = f('load_%s_shell_s' % s), f('shell_loop_%s_s' % s)
         if ts is not None:
             row('  the same with a bash loop (echo <path> > '
-                'digest_list_add)', '%.3f s' % ts, '%.3f s (diglimctl)' % t,
+                'digest_list_add)', '%.3f s' % ts, '%.3f s (one open)' % t,
                 '%.2f' % (ts / t), 'information')
         if tl is not None:
             row('    of which the loop alone (echo <path> > a tmpfs file)',
@@ -698,7 +698,7 @@ def cmd_table(d):
             fmt_bytes(int(f('system_bytes', 0))), '', '')
         t, tf = f('load_system_s'), f('load_full_s')
         if t is not None:
-            row('load, no IMA rule (echo <path> > digest_list_add)',
+            row('load, no IMA rule (one write per list, as in section 1)',
                 '%.3f s' % t, '%.3f s (full set)' % tf if tf else '',
                 '%.2f' % (t / tf) if tf else '')
             row('  digests/s', '%.0f' % (nd / t),

@@ -37,6 +37,12 @@ mkdir -p "$RES" "$BUILD/logs"
 # QEMU_CPU= overrides this; under KVM the guest gets the host CPU.
 export QEMU_CPU=${QEMU_CPU:-max,avx=off,avx2=off,bmi2=off}
 
+# The loader the guest times list loads with (one write per list on one
+# open entry; guest-bench.sh falls back to a shell loop without it).
+mkdir -p "$BUILD/bench-tools"
+${CC:-cc} -O2 -Wall -o "$BUILD/bench-tools/upload-lists" "$HERE/upload-lists.c" ||
+	echo "bench: cannot build upload-lists; the guest will load with a shell loop" >&2
+
 # The real-scale section (guest-bench.sh step 6) loads the signed lists
 # of every installed package: made here if missing or stale (they are
 # reused while the dpkg database does not change). Without them that
