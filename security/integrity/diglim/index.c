@@ -54,9 +54,6 @@
 #include <linux/xarray.h>
 #include <linux/unaligned.h>
 
-/* Tables from this size are mapped with huge pages when possible. */
-#define HUGE_TABLE_BYTES (16 * PMD_SIZE)
-
 /* Slots per bucket: a bucket is one 64-byte cache line. */
 #define BUCKET_SLOTS 8
 #define BUCKET_BYTES (BUCKET_SLOTS * sizeof(u64))
@@ -360,17 +357,9 @@ static struct diglim_table *alloc_table(u32 nr_buckets)
 	if (bytes <= PAGE_SIZE) {
 		bytes = roundup_pow_of_two(bytes);
 		tbl->slots = kzalloc(bytes, GFP_KERNEL_ACCOUNT);
-	} else if (bytes < HUGE_TABLE_BYTES) {
+	} else {
 		bytes = PAGE_ALIGN(bytes);
 		tbl->slots = __vmalloc(bytes, GFP_KERNEL_ACCOUNT | __GFP_ZERO);
-	} else {
-		/*
-		 * A probe of a big table is a TLB miss: huge mappings make it
-		 * cheaper.  They round to 2 MiB, at most 1/16 more here, and
-		 * the extra memory is used as buckets.
-		 */
-		bytes = ALIGN(bytes, PMD_SIZE);
-		tbl->slots = vmalloc_huge(bytes, GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	}
 	if (!tbl->slots) {
 		kfree(tbl);

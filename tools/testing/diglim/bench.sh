@@ -65,7 +65,7 @@ start=$(date +%s)
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 "$HERE/vm.sh" --kernel "$KERNEL" --quiet --mem 4096 --timeout "$TIMEOUT" \
 	--out "$RES" --log "$LOG" --append "slab_nomerge ${APPEND:-}" \
-	-- "DIGLIM_BUILD=$(cd "$BUILD" && pwd) DEL_TIMEOUT=${DEL_TIMEOUT:-600} WL_REPS=${WL_REPS:-3} bash $HERE/guest-bench.sh" 2> >(tee "$RES/vm.err" >&2)
+	-- "DIGLIM_BUILD=$(cd "$BUILD" && pwd) DEL_TIMEOUT=${DEL_TIMEOUT:-600} WL_REPS=${WL_REPS:-5} bash $HERE/guest-bench.sh" 2> >(tee "$RES/vm.err" >&2)
 rc=$?
 wait
 ln -sfn "$LOG" "$BUILD/logs/bench-latest.log"
