@@ -716,8 +716,13 @@ def cmd_table(d):
             row('kernel memory gained: Slab + VmallocUsed (/proc/meminfo)',
                 fmt_bytes(m['total']), '', '')
             row('  Slab', fmt_bytes(m['meminfo_slab']), '', '')
-            row('  vmalloc (VmallocUsed; the list bytes, page-rounded)',
+            row('  vmalloc (VmallocUsed: index tables, lists above 8 KiB)',
                 fmt_bytes(m['vmalloc']), '', '')
+            if kint(k, 'data_len') is not None:
+                row('list bytes in memory (data_bytes) / their size, '
+                    'signatures stripped (data_len)', fmt_bytes(data),
+                    '%s (data_len)' % fmt_bytes(kint(k, 'data_len')),
+                    '%.2f' % (data / kint(k, 'data_len')))
             index = m['total'] - data
             base = ''
             if os.path.exists(os.path.join(d, 'after-full.slab')):
@@ -737,6 +742,13 @@ def cmd_table(d):
                 # before, which the load reuses (the measured delta can
                 # then be below the sum: "other" is negative).
                 breakdown(row, m, k, nd, index)
+                acct = sum(kint(k, x) or 0 for x in (
+                    'table_bytes', 'dup_bytes', 'list_struct_bytes',
+                    'ids_bytes'))
+                row('  by structure (ksize): per digest in the lists / per '
+                    'distinct digest', '%.1f / %.1f B' % (acct / nd,
+                                                         acct / nu),
+                    '', '')
         ti = f('load_system_ima_s')
         if ti is not None:
             row('load, measured (PCR 11) + appraised (signature), actions 7 '
