@@ -271,6 +271,7 @@ struct diglim_request {
 int diglim_parse_list(const void *data, size_t size, size_t *nr_digests);
 int diglim_strip_appended_sig(const void *data, size_t *size);
 int diglim_parse_label(const char *buf, size_t len);
+enum hash_algo diglim_parse_algo(const char *buf, size_t len);
 int diglim_parse_query(const char *buf, size_t len, enum hash_algo *algo,
 		       u8 *digest);
 

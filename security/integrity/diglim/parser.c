@@ -189,16 +189,17 @@ int diglim_parse_label(const char *buf, size_t len)
 }
 
 /**
- * parse_algo - Find the hash algorithm that prefixes a query.
- * @buf: Query.
+ * diglim_parse_algo - Find the hash algorithm that prefixes a name.
+ * @buf: A query, or the name of a list: "<algo>-...".
  * @len: Length of @buf.
  *
  * Algorithm names may contain a dash (sha3-256), so the longest name of
  * hash_algo_name[] followed by '-' wins.
  *
+ * Context: Any context.
  * Return: The algorithm or %HASH_ALGO__LAST if none matches.
  */
-static enum hash_algo parse_algo(const char *buf, size_t len)
+enum hash_algo diglim_parse_algo(const char *buf, size_t len)
 {
 	enum hash_algo i, algo = HASH_ALGO__LAST;
 	size_t best = 0;
@@ -244,7 +245,7 @@ int diglim_parse_query(const char *buf, size_t len, enum hash_algo *algo,
 	if (len && buf[len - 1] == '\n')
 		len--;
 
-	found = parse_algo(buf, len);
+	found = diglim_parse_algo(buf, len);
 	if (found == HASH_ALGO__LAST)
 		return memchr(buf, '-', len) ? -ENOENT : -EINVAL;
 

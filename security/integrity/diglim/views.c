@@ -77,27 +77,20 @@ static bool is_lower_hex(const char *s, size_t len)
 
 /*
  * Splits "<algo>-<hex digest>-<rest>".  Algorithm names may contain a dash
- * (sha3-256): the longest name of hash_algo_name[] followed by '-' wins, as
- * in diglim_parse_query().  The hex digest is lowercase, as printed.
+ * (sha3-256): diglim_parse_algo() takes the longest name followed by '-', as
+ * for queries.  The hex digest is lowercase, as printed.
  */
 static bool parse_view_name(const char *name, size_t len, struct view_id *id)
 {
-	enum hash_algo i, algo = HASH_ALGO__LAST;
-	size_t best = 0, size;
+	enum hash_algo algo;
+	size_t best, size;
 	const char *hex;
 
-	for (i = 0; i < HASH_ALGO__LAST; i++) {
-		size_t n = strlen(hash_algo_name[i]);
-
-		if (n < len && n > best && name[n] == '-' &&
-		    !memcmp(name, hash_algo_name[i], n)) {
-			algo = i;
-			best = n;
-		}
-	}
+	algo = diglim_parse_algo(name, len);
 	if (algo == HASH_ALGO__LAST)
 		return false;
 
+	best = strlen(hash_algo_name[algo]);
 	size = hash_digest_size[algo];
 	if (!size || size > HASH_MAX_DIGESTSIZE)
 		return false;
