@@ -8,6 +8,7 @@
  */
 
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <sched.h>
 #include <sys/mman.h>
 #include <sys/vfs.h>
@@ -292,6 +293,108 @@ TEST_F(base, add_del_buffer)
 	dbuf_free(&names);
 	dbuf_free(&data);
 	dbuf_free(&expected);
+}
+
+/*
+ * The entries of digest_lists_loaded/ are made when looked up: a name that
+ * is not exactly one of a loaded list (another label, upper-case hex, a
+ * truncated digest, a doubled suffix, an unknown algorithm, a list that is
+ * not loaded) does not exist, nothing can be created in the directory, and
+ * looking such names up changes nothing.
+ */
+TEST_F(base, views_lookup_names)
+{
+	struct dbuf list = {}, other = {}, names = {};
+	char name[PATH_MAX], bad[PATH_MAX + 32], path[PATH_MAX];
+	struct diglim_state before = {}, after = {};
+	const char *dash;
+	size_t i, n;
+	int fd;
+
+	make_list(&list);
+	make_list(&other);
+	ASSERT_EQ(0, set_label("views"));
+	ASSERT_EQ(0, diglim_add(list.data, list.len));
+	ASSERT_EQ(0, entry_name(name, list.data, list.len, "views"));
+	ASSERT_EQ(0, state_get(&before));
+
+	/* The two exact names exist. */
+	loaded_path(path, name);
+	EXPECT_EQ(0, test_open(path, O_RDONLY));
+	strcat(path, DIGLIM_ASCII_SUFFIX);
+	EXPECT_EQ(0, test_open(path, O_RDONLY));
+
+	/* Another label, and the label with a suffix too many or too few. */
+	n = strrchr(name, '-') - name;
+	snprintf(bad, sizeof(bad), "%.*s-viewz", (int)n, name);
+	loaded_path(path, bad);
+	EXPECT_EQ(-ENOENT, test_open(path, O_RDONLY));
+	snprintf(bad, sizeof(bad), "%s%s%s", name, DIGLIM_ASCII_SUFFIX,
+		 DIGLIM_ASCII_SUFFIX);
+	loaded_path(path, bad);
+	EXPECT_EQ(-ENOENT, test_open(path, O_RDONLY));
+	snprintf(bad, sizeof(bad), "%s.ascii.", name);
+	loaded_path(path, bad);
+	EXPECT_EQ(-ENOENT, test_open(path, O_RDONLY));
+	snprintf(bad, sizeof(bad), "%.*s", (int)n, name);
+	loaded_path(path, bad);
+	EXPECT_EQ(-ENOENT, test_open(path, O_RDONLY));
+
+	/* The digest in upper case, or one hex digit short. */
+	dash = strchr(name + strlen(hash_algos[list_algo].name) + 1, '-');
+	ASSERT_NE(NULL, dash);
+	snprintf(bad, sizeof(bad), "%s", name);
+	for (i = strlen(hash_algos[list_algo].name) + 1;
+	     i < (size_t)(dash - name); i++)
+		bad[i] = toupper(bad[i]);
+	if (strcmp(bad, name)) {
+		loaded_path(path, bad);
+		EXPECT_EQ(-ENOENT, test_open(path, O_RDONLY));
+	}
+	snprintf(bad, sizeof(bad), "%.*s%s", (int)(dash - name - 1), name,
+		 dash);
+	loaded_path(path, bad);
+	EXPECT_EQ(-ENOENT, test_open(path, O_RDONLY));
+
+	/* An unknown algorithm, and a list that is not loaded. */
+	snprintf(bad, sizeof(bad), "md6%s",
+		 name + strlen(hash_algos[list_algo].name));
+	loaded_path(path, bad);
+	EXPECT_EQ(-ENOENT, test_open(path, O_RDONLY));
+	ASSERT_EQ(0, entry_name(bad, other.data, other.len, "views"));
+	loaded_path(path, bad);
+	EXPECT_EQ(-ENOENT, test_open(path, O_RDONLY));
+
+	/* Nothing can be made in the directory. */
+	loaded_path(path, "new-file");
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	EXPECT_GT(0, fd);
+	if (fd >= 0)
+		close(fd);
+	EXPECT_NE(0, mkdir(path, 0700));
+	loaded_path(path, name);
+	EXPECT_NE(0, unlink(path));
+
+	/* None of this changed the store or the listing. */
+	ASSERT_EQ(0, state_get(&after));
+	EXPECT_STREQ(dbuf_str(&before.names), dbuf_str(&after.names));
+	EXPECT_STREQ(dbuf_str(&before.counts), dbuf_str(&after.counts));
+
+	/* Deleted, both names are gone at once, even after a lookup. */
+	ASSERT_EQ(0, set_label("views"));
+	ASSERT_EQ(0, diglim_del(list.data, list.len));
+	loaded_path(path, name);
+	EXPECT_EQ(-ENOENT, test_open(path, O_RDONLY));
+	strcat(path, DIGLIM_ASCII_SUFFIX);
+	EXPECT_EQ(-ENOENT, test_open(path, O_RDONLY));
+	ASSERT_EQ(0, names_get(&names));
+	EXPECT_FALSE(names_has(&names, name));
+
+	state_free(&before);
+	state_free(&after);
+	dbuf_free(&list);
+	dbuf_free(&other);
+	dbuf_free(&names);
 }
 
 TEST_F(base, empty_block)
